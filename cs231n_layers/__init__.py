@@ -1,0 +1,88 @@
+"""cs231n_layers: convolutional networks from first principles in numpy.
+
+Every name a notebook needs is importable from here. Arrays are NCHW; every
+``*_forward`` returns ``(out, cache)`` and every ``*_backward`` takes
+``(dout, cache)``, as in CS231n.
+"""
+from cs231n_layers.classifiers.cnn import ThreeLayerConvNet
+from cs231n_layers.correlation import conv_output_size, corr2d
+from cs231n_layers.fast_layers import (
+    avg_pool_backward_fast,
+    avg_pool_forward_fast,
+    conv_backward_fast,
+    conv_forward_fast,
+    max_pool_backward_fast,
+    max_pool_forward_fast,
+)
+from cs231n_layers.gradient_check import (
+    eval_numerical_gradient,
+    eval_numerical_gradient_array,
+    rel_error,
+)
+from cs231n_layers.im2col import col2im, im2col
+from cs231n_layers.layer_utils import (
+    affine_relu_backward,
+    affine_relu_forward,
+    conv_relu_backward,
+    conv_relu_forward,
+    conv_relu_pool_backward,
+    conv_relu_pool_forward,
+)
+from cs231n_layers.layers import (
+    affine_backward,
+    affine_forward,
+    relu_backward,
+    relu_forward,
+    softmax_loss,
+)
+from cs231n_layers.naive_layers import (
+    avg_pool_backward_naive,
+    avg_pool_forward_naive,
+    conv_backward_naive,
+    conv_forward_naive,
+    max_pool_backward_naive,
+    max_pool_forward_naive,
+)
+from cs231n_layers.optim import adam, rmsprop, sgd, sgd_momentum
+from cs231n_layers.solver import Solver
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ThreeLayerConvNet",
+    "Solver",
+    "adam",
+    "affine_backward",
+    "affine_forward",
+    "affine_relu_backward",
+    "affine_relu_forward",
+    "avg_pool_backward_fast",
+    "avg_pool_backward_naive",
+    "avg_pool_forward_fast",
+    "avg_pool_forward_naive",
+    "col2im",
+    "conv_backward_fast",
+    "conv_backward_naive",
+    "conv_forward_fast",
+    "conv_forward_naive",
+    "conv_output_size",
+    "conv_relu_backward",
+    "conv_relu_forward",
+    "conv_relu_pool_backward",
+    "conv_relu_pool_forward",
+    "corr2d",
+    "eval_numerical_gradient",
+    "eval_numerical_gradient_array",
+    "im2col",
+    "max_pool_backward_fast",
+    "max_pool_backward_naive",
+    "max_pool_forward_fast",
+    "max_pool_forward_naive",
+    "relu_backward",
+    "relu_forward",
+    "rel_error",
+    "rmsprop",
+    "sgd",
+    "sgd_momentum",
+    "softmax_loss",
+]

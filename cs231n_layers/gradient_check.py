@@ -1,0 +1,112 @@
+"""Numerical gradients by centred differences, and the relative error."""
+import numpy as np
+
+from cs231n_layers._validation import check_float_array
+
+__all__ = ["rel_error", "eval_numerical_gradient", "eval_numerical_gradient_array"]
+
+
+def rel_error(x, y):
+    """Relative error between two arrays, ``|x - y| / max(|x| + |y|, 1e-12)``.
+
+    Norms are Euclidean over all elements. Unlike an element-wise ratio, this
+    is not thrown off by single entries near zero, and the floor keeps it
+    finite when both arrays are zero. Around 1e-8 or below means agreement to
+    float64 rounding; above 1e-4 almost always means a bug.
+
+    Parameters
+    ----------
+    x, y : array_like, same shape
+
+    Returns
+    -------
+    float
+    """
+    x = np.asarray(x, dtype=np.float64)
+    y = np.asarray(y, dtype=np.float64)
+    if x.shape != y.shape:
+        raise ValueError(
+            f"rel_error: x and y must have the same shape, got {x.shape} "
+            f"and {y.shape}"
+        )
+    diff = np.linalg.norm((x - y).ravel())
+    scale = np.linalg.norm(x.ravel()) + np.linalg.norm(y.ravel())
+    return float(diff / max(scale, 1e-12))
+
+
+def _perturbed(f, x, index, h):
+    """Return ``f`` evaluated at ``x[index] + h`` and ``x[index] - h``.
+
+    ``x`` is perturbed in place and restored afterwards, even if ``f`` raises.
+    """
+    old = x[index]
+    try:
+        x[index] = old + h
+        plus = f(x)
+        plus = plus.copy() if isinstance(plus, np.ndarray) else plus
+        x[index] = old - h
+        minus = f(x)
+    finally:
+        x[index] = old
+    return plus, minus
+
+
+def eval_numerical_gradient(f, x, verbose=False, h=1e-5):
+    """Gradient of a scalar function by centred differences.
+
+    .. math:: \\frac{\\partial f}{\\partial x_i} \\approx
+              \\frac{f(x + h e_i) - f(x - h e_i)}{2h}
+
+    Parameters
+    ----------
+    f : callable
+        Takes ``x`` and returns a scalar.
+    x : ndarray of float, any shape
+        The point. It is perturbed in place one element at a time and
+        restored; use float64, in float32 the differences drown in rounding.
+    verbose : bool
+        Print each index and its estimate as it goes.
+    h : float
+        Step size.
+
+    Returns
+    -------
+    grad : ndarray, shape of x
+    """
+    check_float_array(x, "x", "eval_numerical_gradient")
+    grad = np.zeros_like(x)
+    for index in np.ndindex(*x.shape):
+        plus, minus = _perturbed(f, x, index, h)
+        grad[index] = (plus - minus) / (2 * h)
+        if verbose:
+            print(index, grad[index])
+    return grad
+
+
+def eval_numerical_gradient_array(f, x, df, h=1e-5):
+    """Gradient of ``sum(f(x) * df)`` by centred differences.
+
+    This is what a layer's backward pass computes when ``df`` is the
+    upstream gradient ``dout``: the chain rule through an array-valued ``f``.
+
+    Parameters
+    ----------
+    f : callable
+        Takes ``x`` and returns an array of the shape of ``df``.
+    x : ndarray of float, any shape
+        Perturbed in place one element at a time and restored.
+    df : ndarray, shape of ``f(x)``
+        Upstream gradient.
+    h : float
+        Step size.
+
+    Returns
+    -------
+    grad : ndarray, shape of x
+    """
+    check_float_array(x, "x", "eval_numerical_gradient_array")
+    grad = np.zeros_like(x)
+    for index in np.ndindex(*x.shape):
+        plus, minus = _perturbed(f, x, index, h)
+        grad[index] = np.sum((plus - minus) * df) / (2 * h)
+    return grad

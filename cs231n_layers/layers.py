@@ -1,0 +1,150 @@
+"""Fully connected layer, ReLU and the softmax loss.
+
+These are the non-convolutional building blocks of the ThreeLayerConvNet,
+written in CS231n's style: every forward returns ``(out, cache)`` and every
+backward takes ``(dout, cache)``.
+"""
+import numpy as np
+
+from cs231n_layers._validation import check_dout, check_float_array, check_labels
+
+__all__ = [
+    "affine_forward",
+    "affine_backward",
+    "relu_forward",
+    "relu_backward",
+    "softmax_loss",
+]
+
+
+def affine_forward(x, w, b):
+    """Fully connected layer: flatten each example, then ``x @ w + b``.
+
+    Parameters
+    ----------
+    x : ndarray, shape (N, d_1, ..., d_k)
+        A batch of N examples; each is flattened to D = d_1 * ... * d_k
+        values in C (row-major) order.
+    w : ndarray, shape (D, M)
+    b : ndarray, shape (M,)
+
+    Returns
+    -------
+    out : ndarray, shape (N, M)
+    cache : tuple ``(x, w, b)``
+    """
+    func = "affine_forward"
+    check_float_array(x, "x", func)
+    check_float_array(w, "w", func, ndim=2)
+    check_float_array(b, "b", func, ndim=1)
+    if x.ndim < 1:
+        raise ValueError(f"{func}: x must have a batch axis, got a scalar")
+    N = x.shape[0]
+    D = int(np.prod(x.shape[1:]))
+    if w.shape[0] != D:
+        raise ValueError(
+            f"{func}: x flattens to D={D} values per example "
+            f"(x.shape={x.shape}) but w.shape={w.shape} expects D={w.shape[0]}"
+        )
+    if b.shape != (w.shape[1],):
+        raise ValueError(
+            f"{func}: b must have shape (M,) = ({w.shape[1]},), got {b.shape}"
+        )
+    out = x.reshape(N, D) @ w + b
+    return out, (x, w, b)
+
+
+def affine_backward(dout, cache):
+    """Backward pass of :func:`affine_forward`.
+
+    Parameters
+    ----------
+    dout : ndarray, shape (N, M)
+    cache : tuple ``(x, w, b)`` from the forward pass.
+
+    Returns
+    -------
+    dx : ndarray, shape (N, d_1, ..., d_k)
+    dw : ndarray, shape (D, M)
+    db : ndarray, shape (M,)
+    """
+    x, w, b = cache
+    N = x.shape[0]
+    check_dout(dout, (N, w.shape[1]), "affine_backward")
+    dx = (dout @ w.T).reshape(x.shape)
+    dw = x.reshape(N, -1).T @ dout
+    db = dout.sum(axis=0)
+    return dx, dw, db
+
+
+def relu_forward(x):
+    """Rectified linear unit, ``max(0, x)`` element-wise.
+
+    Parameters
+    ----------
+    x : ndarray, any shape
+
+    Returns
+    -------
+    out : ndarray, same shape and dtype as x
+    cache : ndarray, the input x
+    """
+    check_float_array(x, "x", "relu_forward")
+    return np.maximum(x, 0), x
+
+
+def relu_backward(dout, cache):
+    """Backward pass of :func:`relu_forward`.
+
+    The gradient passes where the input was positive and is zero elsewhere
+    (including at exactly 0, where ReLU has a kink).
+
+    Parameters
+    ----------
+    dout : ndarray, shape of x
+    cache : ndarray, the input x
+
+    Returns
+    -------
+    dx : ndarray, shape of x
+    """
+    x = cache
+    check_dout(dout, x.shape, "relu_backward")
+    return dout * (x > 0)
+
+
+def softmax_loss(scores, y):
+    """Softmax (cross-entropy) loss, averaged over the batch.
+
+    .. math::
+        L = -\\frac{1}{N} \\sum_i \\log
+            \\frac{e^{s_{i, y_i}}}{\\sum_j e^{s_{ij}}}
+
+    The scores are shifted by their row maximum first, which leaves the loss
+    unchanged and keeps ``exp`` from overflowing.
+
+    Parameters
+    ----------
+    scores : ndarray, shape (N, C)
+        Class scores; C is the number of classes.
+    y : ndarray of int, shape (N,)
+        Labels, each in ``[0, C)``.
+
+    Returns
+    -------
+    loss : float
+    dscores : ndarray, shape (N, C)
+        Gradient of the loss with respect to ``scores``.
+    """
+    func = "softmax_loss"
+    check_float_array(scores, "scores", func, ndim=2)
+    N, C = scores.shape
+    check_labels(y, N, C, func)
+    shifted = scores - scores.max(axis=1, keepdims=True)
+    log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    rows = np.arange(N)
+    loss = -log_probs[rows, y].mean()
+    dscores = np.exp(log_probs)
+    dscores[rows, y] -= 1
+    dscores /= N
+    return float(loss), dscores

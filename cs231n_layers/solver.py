@@ -1,0 +1,209 @@
+"""The Solver: minibatch training of any model with ``params`` and ``loss``."""
+import numpy as np
+from tqdm.auto import tqdm
+
+from cs231n_layers._validation import check_int
+from cs231n_layers.optim import UPDATE_RULES, make_config
+
+__all__ = ["Solver"]
+
+DATA_KEYS = ("X_train", "y_train", "X_val", "y_val")
+
+
+class Solver:
+    """Train a classification model by minibatch gradient descent.
+
+    The model needs a ``params`` dict of arrays and a ``loss(X, y=None)``
+    method returning scores when ``y`` is None and ``(loss, grads)``
+    otherwise, with ``grads`` keyed like ``params``.
+
+    Each epoch visits the training set once in a fresh random order drawn
+    from a ``np.random.Generator`` seeded by ``seed``; the same seed, model
+    and data give the same run. After each epoch the solver measures
+    training accuracy (on ``num_train_samples`` random examples) and
+    validation accuracy, and keeps a copy of the parameters with the best
+    validation accuracy; they are put back into the model when training ends.
+
+    Parameters
+    ----------
+    model : object with ``params`` and ``loss``
+    data : dict
+        ``X_train`` (N, ...), ``y_train`` (N,), ``X_val``, ``y_val``; other
+        keys are ignored.
+    update_rule : str
+        ``'sgd'``, ``'sgd_momentum'``, ``'rmsprop'`` or ``'adam'``.
+    optim_config : dict or None
+        Hyperparameters of the rule, e.g. ``{'learning_rate': 1e-3}``.
+    lr_decay : float
+        The learning rate is multiplied by this after each epoch.
+    batch_size : int
+    num_epochs : int
+    num_train_samples : int or None
+        Training examples used to measure training accuracy (None: all).
+    num_val_samples : int or None
+        Validation examples used to measure validation accuracy (None: all).
+    print_every : int
+        Refresh the loss shown on the progress bar every this many steps.
+    verbose : bool
+        Show a tqdm progress bar and one line per epoch.
+    seed : int or None
+        Seeds the generator for shuffling and accuracy subsamples.
+
+    Attributes
+    ----------
+    loss_history : list of float, one per step
+    train_acc_history, val_acc_history : list of float, one per epoch
+        (plus one entry before the first step)
+    best_val_acc : float
+    best_params : dict
+    """
+
+    def __init__(self, model, data, update_rule="sgd", optim_config=None,
+                 lr_decay=1.0, batch_size=100, num_epochs=10,
+                 num_train_samples=1000, num_val_samples=None,
+                 print_every=10, verbose=True, seed=None):
+        if not isinstance(data, dict):
+            raise TypeError(
+                f"Solver: data must be a dict with keys {list(DATA_KEYS)}, "
+                f"got {type(data).__name__}"
+            )
+        missing = [k for k in DATA_KEYS if k not in data]
+        if missing:
+            raise ValueError(
+                f"Solver: data is missing keys {missing}; it needs "
+                f"{list(DATA_KEYS)}"
+            )
+        for X, y in (("X_train", "y_train"), ("X_val", "y_val")):
+            if len(data[X]) != len(data[y]):
+                raise ValueError(
+                    f"Solver: data[{X!r}] has {len(data[X])} examples but "
+                    f"data[{y!r}] has {len(data[y])} labels"
+                )
+        if update_rule not in UPDATE_RULES:
+            raise ValueError(
+                f"Solver: unknown update_rule {update_rule!r}; expected one "
+                f"of {list(UPDATE_RULES)}"
+            )
+        self.optim_config = make_config(update_rule, optim_config)
+        if not 0 < lr_decay <= 1:
+            raise ValueError(f"Solver: lr_decay must be in (0, 1], got {lr_decay}")
+        self.batch_size = check_int(batch_size, "batch_size", "Solver", 1)
+        self.num_epochs = check_int(num_epochs, "num_epochs", "Solver", 1)
+        self.print_every = check_int(print_every, "print_every", "Solver", 1)
+        for name, value in (("num_train_samples", num_train_samples),
+                            ("num_val_samples", num_val_samples)):
+            if value is not None:
+                check_int(value, name, "Solver", 1)
+
+        self.model = model
+        self.X_train, self.y_train = data["X_train"], data["y_train"]
+        self.X_val, self.y_val = data["X_val"], data["y_val"]
+        self.update_rule = update_rule
+        self.lr_decay = lr_decay
+        self.num_train_samples = num_train_samples
+        self.num_val_samples = num_val_samples
+        self.verbose = verbose
+        self.seed = seed
+        self._reset()
+
+    def __repr__(self):
+        return (
+            f"Solver(update_rule={self.update_rule!r}, "
+            f"optim_config={ {k: v for k, v in self.optim_config.items() if np.isscalar(v)} }, "
+            f"batch_size={self.batch_size}, num_epochs={self.num_epochs}, "
+            f"train={len(self.X_train)}, val={len(self.X_val)})"
+        )
+
+    def _reset(self):
+        """Forget any training done so far."""
+        self.rng = np.random.default_rng(self.seed)
+        self.epoch = 0
+        self.best_val_acc = 0.0
+        self.best_params = {}
+        self.loss_history = []
+        self.train_acc_history = []
+        self.val_acc_history = []
+        self.optim_configs = {name: dict(self.optim_config)
+                              for name in self.model.params}
+
+    def _step(self, batch):
+        """One update of every parameter on one minibatch of indices."""
+        loss, grads = self.model.loss(self.X_train[batch], self.y_train[batch])
+        self.loss_history.append(float(loss))
+        rule = UPDATE_RULES[self.update_rule]
+        for name, w in self.model.params.items():
+            new_w, self.optim_configs[name] = rule(w, grads[name],
+                                                   self.optim_configs[name])
+            self.model.params[name] = new_w
+
+    def check_accuracy(self, X, y, num_samples=None, batch_size=100):
+        """Fraction of examples whose highest score is the right class.
+
+        Parameters
+        ----------
+        X : ndarray, shape (N, ...)
+        y : ndarray of int, shape (N,)
+        num_samples : int or None
+            If given and smaller than N, use that many random examples.
+        batch_size : int
+            Examples scored per call to ``model.loss``.
+
+        Returns
+        -------
+        float in [0, 1]
+        """
+        if len(X) != len(y):
+            raise ValueError(
+                f"check_accuracy: X has {len(X)} examples but y has {len(y)}"
+            )
+        check_int(batch_size, "batch_size", "check_accuracy", 1)
+        if num_samples is not None and num_samples < len(X):
+            pick = self.rng.choice(len(X), num_samples, replace=False)
+            X, y = X[pick], y[pick]
+        predictions = [
+            np.argmax(self.model.loss(X[i:i + batch_size]), axis=1)
+            for i in range(0, len(X), batch_size)
+        ]
+        return float(np.mean(np.concatenate(predictions) == y))
+
+    def _end_epoch(self, bar):
+        """Record accuracies, keep the best parameters, report."""
+        train_acc = self.check_accuracy(self.X_train, self.y_train,
+                                        self.num_train_samples)
+        val_acc = self.check_accuracy(self.X_val, self.y_val,
+                                      self.num_val_samples)
+        self.train_acc_history.append(train_acc)
+        self.val_acc_history.append(val_acc)
+        if val_acc > self.best_val_acc or not self.best_params:
+            self.best_val_acc = val_acc
+            self.best_params = {k: v.copy() for k, v in self.model.params.items()}
+        if self.verbose:
+            bar.write(f"epoch {self.epoch}/{self.num_epochs}: "
+                      f"train acc {train_acc:.3f}, val acc {val_acc:.3f}")
+
+    def train(self):
+        """Run ``num_epochs`` epochs of minibatch updates.
+
+        Returns
+        -------
+        self, so that ``Solver(...).train()`` can be chained.
+        """
+        self._reset()
+        num_train = len(self.X_train)
+        steps_per_epoch = max(num_train // self.batch_size, 1)
+        bar = tqdm(total=self.num_epochs * steps_per_epoch,
+                   disable=not self.verbose, unit="step")
+        self._end_epoch(bar)
+        for self.epoch in range(1, self.num_epochs + 1):
+            order = self.rng.permutation(num_train)
+            for k in range(steps_per_epoch):
+                self._step(order[k * self.batch_size:(k + 1) * self.batch_size])
+                if k % self.print_every == 0:
+                    bar.set_postfix(loss=f"{self.loss_history[-1]:.4f}")
+                bar.update()
+            for config in self.optim_configs.values():
+                config["learning_rate"] *= self.lr_decay
+            self._end_epoch(bar)
+        bar.close()
+        self.model.params = {k: v.copy() for k, v in self.best_params.items()}
+        return self
