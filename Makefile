@@ -39,5 +39,12 @@ test: setup
 test-unit: setup
 	$(TEST_ENV) $(PY) -m pytest tests
 
+export: setup
+	$(PY) tools/nbexport.py
+
+notebooks: setup
+	$(TEST_ENV) $(PY) tools/run_notebooks.py
+	$(PY) tools/nbexport.py --check
+
 clean:
 	rm -rf build .pytest_cache

@@ -1,0 +1,3 @@
+"""Checkers for the exercises of notebook conv_pool."""
+
+__all__ = []

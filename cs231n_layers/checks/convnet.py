@@ -1,0 +1,3 @@
+"""Checkers for the exercises of notebook convnet."""
+
+__all__ = []

@@ -1,0 +1,3 @@
+"""Checkers for the exercises of notebook im2col."""
+
+__all__ = []

@@ -1,0 +1,84 @@
+"""What the committed notebooks may and may not store (see CONTRIBUTING.md)."""
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+NOTEBOOKS = sorted(
+    (Path(__file__).resolve().parent.parent / "notebooks").glob("[0-9][0-9]_*.ipynb")
+)
+ALLOWED_TAGS = {"nbval-ignore-output", "depends-on-data"}
+# A path of somebody's machine, an object address, the stand-in's label.
+LEAKS = {
+    "a machine path": re.compile(r"(/work/|/root/|/home/|/tmp/|/Users/|[A-Z]:\\\\)"),
+    "an object address": re.compile(r"\bat 0x[0-9a-fA-F]{6,}"),
+    "a stray matplotlib repr": re.compile(r"<matplotlib\.\w+\.\w+ (object )?at"),
+    "stand-in data": re.compile(r"SYNTHETIC|stand-in|'synthetic'"),
+}
+
+pytestmark = pytest.mark.skipif(not NOTEBOOKS, reason="no notebooks yet")
+
+
+def _ids(paths):
+    return [p.stem for p in paths]
+
+
+def _output_text(output):
+    if output.output_type == "stream":
+        return output.text
+    if output.output_type == "error":
+        return "\n".join(output.traceback)
+    return "\n".join(
+        value if isinstance(value, str) else ""
+        for key, value in output.get("data", {}).items()
+        if key.startswith("text/")
+    )
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=_ids(NOTEBOOKS))
+def test_kernel_is_plain_python3(path):
+    nb = nbformat.read(path, as_version=4)
+    assert nb.metadata.kernelspec.name == "python3"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=_ids(NOTEBOOKS))
+def test_stored_outputs_leak_nothing(path):
+    nb = nbformat.read(path, as_version=4)
+    for index, cell in enumerate(nb.cells):
+        for output in cell.get("outputs", []):
+            assert output.output_type != "error", f"cell {index} stores an error"
+            text = _output_text(output)
+            for what, pattern in LEAKS.items():
+                match = pattern.search(text)
+                assert not match, f"cell {index} output shows {what}: {match.group(0)!r}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=_ids(NOTEBOOKS))
+def test_only_known_tags_and_data_cells_unexecuted(path):
+    nb = nbformat.read(path, as_version=4)
+    for index, cell in enumerate(nb.cells):
+        tags = set(cell.metadata.get("tags", []))
+        assert tags <= ALLOWED_TAGS, f"cell {index} has unknown tags {tags - ALLOWED_TAGS}"
+        if "depends-on-data" in tags:
+            assert cell.outputs == [] and cell.execution_count is None, (
+                f"cell {index} depends on the data source but stores an output"
+            )
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=_ids(NOTEBOOKS))
+def test_notebook_has_the_course_skeleton(path):
+    nb = nbformat.read(path, as_version=4)
+    markdown = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    assert nb.cells[0].cell_type == "markdown" and nb.cells[0].source.startswith("# ")
+    for heading in ("objectives", "summary", "exercises"):
+        assert re.search(rf"^#+ .*{heading}", markdown, re.IGNORECASE | re.MULTILINE), (
+            f"no '{heading}' heading"
+        )
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=_ids(NOTEBOOKS))
+def test_no_global_numpy_random_state(path):
+    nb = nbformat.read(path, as_version=4)
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    assert not re.search(r"np\.random\.(seed|rand|randn|randint|choice|shuffle|permutation)\(", code)
