@@ -6,6 +6,15 @@ Every name a notebook needs is importable from here. Arrays are NCHW; every
 """
 from cs231n_layers.classifiers.cnn import ThreeLayerConvNet
 from cs231n_layers.correlation import conv_output_size, corr2d
+from cs231n_layers.data import (
+    FASHION_MNIST_CLASSES,
+    DownloadError,
+    download_fashion_mnist,
+    get_fashion_mnist_data,
+    load_fashion_mnist,
+    read_idx,
+    synthetic_fashion_mnist,
+)
 from cs231n_layers.fast_layers import (
     avg_pool_backward_fast,
     avg_pool_forward_fast,
@@ -49,6 +58,13 @@ from cs231n_layers.solver import Solver
 __version__ = "0.1.0"
 
 __all__ = [
+    "FASHION_MNIST_CLASSES",
+    "DownloadError",
+    "download_fashion_mnist",
+    "get_fashion_mnist_data",
+    "load_fashion_mnist",
+    "read_idx",
+    "synthetic_fashion_mnist",
     "ThreeLayerConvNet",
     "Solver",
     "adam",
