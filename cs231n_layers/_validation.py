@@ -112,6 +112,11 @@ def conv_shapes(x, w, b, conv_param, func):
             f"{func}: b must have shape (F,) = ({F},) to match "
             f"w.shape={w.shape}, got {b.shape}"
         )
+    if KH < 1 or KW < 1:
+        raise ValueError(
+            f"{func}: w must have a kernel of at least 1x1, got KH={KH}, "
+            f"KW={KW} (w.shape={w.shape})"
+        )
     OH = output_size(func, "H", H, KH, pad, stride, "kernel KH of w")
     OW = output_size(func, "W", W, KW, pad, stride, "kernel KW of w")
     return stride, pad, OH, OW

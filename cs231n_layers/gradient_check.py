@@ -42,12 +42,13 @@ def _perturbed(f, x, index, h):
     old = x[index]
     try:
         x[index] = old + h
-        plus = f(x)
-        plus = plus.copy() if isinstance(plus, np.ndarray) else plus
+        plus = np.array(f(x), copy=True)
         x[index] = old - h
-        minus = f(x)
+        minus = np.array(f(x), copy=True)
     finally:
         x[index] = old
+    # Both are copies: ``f`` may return a view of ``x`` (``lambda x: x``),
+    # which restoring ``x`` would otherwise overwrite.
     return plus, minus
 
 
@@ -77,6 +78,12 @@ def eval_numerical_gradient(f, x, verbose=False, h=1e-5):
     grad = np.zeros_like(x)
     for index in np.ndindex(*x.shape):
         plus, minus = _perturbed(f, x, index, h)
+        if plus.ndim != 0:
+            raise ValueError(
+                f"eval_numerical_gradient: f must return a scalar, got an "
+                f"array of shape {plus.shape}; use "
+                f"eval_numerical_gradient_array for array-valued f"
+            )
         grad[index] = (plus - minus) / (2 * h)
         if verbose:
             print(index, grad[index])
@@ -105,8 +112,14 @@ def eval_numerical_gradient_array(f, x, df, h=1e-5):
     grad : ndarray, shape of x
     """
     check_float_array(x, "x", "eval_numerical_gradient_array")
+    df = np.asarray(df)
     grad = np.zeros_like(x)
     for index in np.ndindex(*x.shape):
         plus, minus = _perturbed(f, x, index, h)
+        if plus.shape != df.shape:
+            raise ValueError(
+                f"eval_numerical_gradient_array: df must have the shape of "
+                f"f(x), {plus.shape}, got {df.shape}"
+            )
         grad[index] = np.sum((plus - minus) * df) / (2 * h)
     return grad

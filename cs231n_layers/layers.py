@@ -139,6 +139,11 @@ def softmax_loss(scores, y):
     func = "softmax_loss"
     check_float_array(scores, "scores", func, ndim=2)
     N, C = scores.shape
+    if N == 0:
+        # The mean over an empty batch is undefined (numpy would warn and
+        # return nan).
+        raise ValueError(f"{func}: scores must hold at least one example, "
+                         f"got shape {scores.shape}")
     check_labels(y, N, C, func)
     shifted = scores - scores.max(axis=1, keepdims=True)
     log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))

@@ -6,6 +6,8 @@ defaults). It returns the updated weights and the config to pass next time.
 Unknown hyperparameters raise ``ValueError`` naming the valid ones, so a
 typo such as ``learning_rat`` never passes silently.
 """
+import numbers
+
 import numpy as np
 
 __all__ = ["sgd", "sgd_momentum", "rmsprop", "adam", "UPDATE_RULES"]
@@ -37,17 +39,43 @@ def make_config(rule, config):
             f"{rule}: unknown hyperparameters {unknown}; valid ones are "
             f"{list(_DEFAULTS[rule])}"
         )
-    return {**_DEFAULTS[rule], **config}
+    config = {**_DEFAULTS[rule], **config}
+    for key in _DEFAULTS[rule]:
+        value = config[key]
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):
+            raise TypeError(
+                f"{rule}: {key} must be a real number, got "
+                f"{type(value).__name__} {value!r}"
+            )
+        # A numpy scalar such as np.float64 (from np.logspace, say) would
+        # promote float32 weights to float64; a Python float does not.
+        config[key] = float(value)
+    return config
+
+
+def _check_shapes(rule, w, dw):
+    """Check that the gradient ``dw`` has the shape of the weights ``w``.
+
+    Without this, numpy broadcasting would silently change the shape of
+    the weights (or fail with a message that does not name the rule).
+    """
+    w_shape, dw_shape = np.shape(w), np.shape(dw)
+    if w_shape != dw_shape:
+        raise ValueError(
+            f"{rule}: dw must have the shape of w, {w_shape}, got {dw_shape}"
+        )
 
 
 def sgd(w, dw, config=None):
     """Vanilla stochastic gradient descent: ``w -= learning_rate * dw``."""
+    _check_shapes("sgd", w, dw)
     config = make_config("sgd", config)
     return w - config["learning_rate"] * dw, config
 
 
 def sgd_momentum(w, dw, config=None):
     """SGD with momentum: ``v = momentum * v - lr * dw``, ``w += v``."""
+    _check_shapes("sgd_momentum", w, dw)
     config = make_config("sgd_momentum", config)
     v = config.get("velocity")
     v = np.zeros_like(w) if v is None else v
@@ -58,6 +86,7 @@ def sgd_momentum(w, dw, config=None):
 
 def rmsprop(w, dw, config=None):
     """RMSProp: scale each step by a running average of squared gradients."""
+    _check_shapes("rmsprop", w, dw)
     config = make_config("rmsprop", config)
     cache = config.get("cache")
     cache = np.zeros_like(w) if cache is None else cache
@@ -70,6 +99,7 @@ def rmsprop(w, dw, config=None):
 
 def adam(w, dw, config=None):
     """Adam: momentum and RMSProp with bias-corrected moment estimates."""
+    _check_shapes("adam", w, dw)
     config = make_config("adam", config)
     m = config.get("m")
     v = config.get("v")

@@ -74,6 +74,8 @@ class Solver:
                 f"{list(DATA_KEYS)}"
             )
         for X, y in (("X_train", "y_train"), ("X_val", "y_val")):
+            if len(data[X]) == 0:
+                raise ValueError(f"Solver: data[{X!r}] holds no examples")
             if len(data[X]) != len(data[y]):
                 raise ValueError(
                     f"Solver: data[{X!r}] has {len(data[X])} examples but "
@@ -157,6 +159,8 @@ class Solver:
                 f"check_accuracy: X has {len(X)} examples but y has {len(y)}"
             )
         check_int(batch_size, "batch_size", "check_accuracy", 1)
+        if num_samples is not None:
+            check_int(num_samples, "num_samples", "check_accuracy", 1)
         if num_samples is not None and num_samples < len(X):
             pick = self.rng.choice(len(X), num_samples, replace=False)
             X, y = X[pick], y[pick]

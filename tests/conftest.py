@@ -1,0 +1,68 @@
+"""Shared fixtures for the cs231n_layers tests.
+
+Every random draw goes through a seeded ``np.random.Generator``; no test
+touches the global ``np.random`` state except the one that checks the package
+leaves it alone.
+"""
+import contextlib
+import copy
+
+import numpy as np
+import pytest
+
+
+@pytest.fixture
+def rng():
+    """A fresh, seeded generator for each test."""
+    return np.random.default_rng(0)
+
+
+@pytest.fixture
+def separated():
+    """Factory: an array of ``shape`` whose values are all far apart.
+
+    The values are ``+-(0.5 + 0.1 * k)`` for distinct k, in a random order:
+    no two lie within 0.1 of each other (so max pooling has no near-ties) and
+    none lies within 0.5 of zero (so ReLU has no near-kinks). A numerical
+    gradient step of 1e-5 cannot change which element wins a window.
+    """
+    def make(shape, seed=0):
+        size = int(np.prod(shape))
+        gen = np.random.default_rng(seed)
+        magnitudes = 0.5 + 0.1 * gen.permutation(size)
+        signs = gen.choice([-1.0, 1.0], size=size)
+        return (signs * magnitudes).reshape(shape)
+    return make
+
+
+def _assert_same(before, after, where):
+    if isinstance(before, np.ndarray):
+        assert isinstance(after, np.ndarray), where
+        assert before.dtype == after.dtype, where
+        np.testing.assert_array_equal(after, before, err_msg=where)
+    elif isinstance(before, dict):
+        assert before.keys() == after.keys(), where
+        for key in before:
+            _assert_same(before[key], after[key], f"{where}[{key!r}]")
+    elif isinstance(before, (tuple, list)):
+        assert len(before) == len(after), where
+        for i, (b, a) in enumerate(zip(before, after)):
+            _assert_same(b, a, f"{where}[{i}]")
+    else:
+        assert before == after, where
+
+
+@pytest.fixture
+def unchanged():
+    """Context manager: fail if any of the given objects is modified inside.
+
+    ``with unchanged(x, w, conv_param): layer(x, w, conv_param)`` snapshots
+    the arrays and dicts (deeply) on entry and compares them on exit.
+    """
+    @contextlib.contextmanager
+    def guard(*objects):
+        snapshot = copy.deepcopy(objects)
+        yield
+        for i, (before, after) in enumerate(zip(snapshot, objects)):
+            _assert_same(before, after, f"argument {i}")
+    return guard

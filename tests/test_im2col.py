@@ -1,0 +1,155 @@
+"""im2col / col2im: worked examples, layout, adjointness, window counts."""
+import numpy as np
+import pytest
+
+from cs231n_layers import col2im, im2col
+
+# The im2row example of a seed notebook: N=2, C=2, H=2, W=3.
+IMG = [[[[1, 2, 3], [4, 5, 6]], [[6, 5, 4], [3, 2, 1]]],
+       [[[0, 1, 0], [2, 2, 3]], [[2, 3, 3], [6, 6, 6]]]]
+IMG_COLS = [[1, 2, 4, 5, 6, 5, 3, 2],
+            [2, 3, 5, 6, 5, 4, 2, 1],
+            [0, 1, 2, 2, 2, 3, 6, 6],
+            [1, 0, 2, 3, 3, 3, 6, 6]]
+
+# The im2col walk-through seed: one 3-channel 4x4 image, 2x2 kernel.
+SEED_RAW = [3, 0, 4, 2, 6, 5, 4, 3, 3, 0, 2, 3, 1, 0, 3, 1,
+            1, 2, 0, 1, 3, 0, 2, 4, 1, 0, 3, 2, 4, 3, 0, 1,
+            4, 2, 0, 1, 1, 2, 0, 4, 3, 0, 4, 2, 6, 2, 4, 5]
+SEED_COLS = [[3, 0, 6, 5, 1, 2, 3, 0, 4, 2, 1, 2],
+             [0, 4, 5, 4, 2, 0, 0, 2, 2, 0, 2, 0],
+             [4, 2, 4, 3, 0, 1, 2, 4, 0, 1, 0, 4],
+             [6, 5, 3, 0, 3, 0, 1, 0, 1, 2, 3, 0],
+             [5, 4, 0, 2, 0, 2, 0, 3, 2, 0, 0, 4],
+             [4, 3, 2, 3, 2, 4, 3, 2, 0, 4, 4, 2],
+             [3, 0, 1, 0, 1, 0, 4, 3, 3, 0, 6, 2],
+             [0, 2, 0, 3, 0, 3, 3, 0, 0, 4, 2, 4],
+             [2, 3, 3, 1, 3, 2, 0, 1, 4, 2, 4, 5]]
+
+# (N, C, H, W, KH, KW, S, P); every stride tiles the padded input.
+GEOMETRIES = [
+    (2, 3, 5, 5, 3, 3, 1, 0),
+    (1, 2, 6, 4, 2, 2, 2, 0),
+    (2, 1, 5, 7, 3, 1, 2, 1),
+    (1, 2, 4, 4, 3, 3, 1, 2),
+    (3, 1, 7, 7, 4, 1, 3, 3),
+    (1, 1, 3, 3, 5, 5, 1, 1),
+]
+GEOMETRY_IDS = ["3x3-s1-p0", "2x2-s2-p0", "3x1-s2-p1", "3x3-s1-p2",
+                "4x1-s3-p3", "kernel=padded-input"]
+
+
+def out_size(size, kernel, stride, pad):
+    return (size + 2 * pad - kernel) // stride + 1
+
+
+def test_im2col_seed_notebook_example():
+    cols = im2col(np.array(IMG, dtype=np.float64), 2, 2)
+    np.testing.assert_array_equal(cols, IMG_COLS)
+
+
+def test_im2col_walk_through_seed():
+    x = np.array(SEED_RAW, dtype=np.float64).reshape(1, 3, 4, 4)
+    np.testing.assert_array_equal(im2col(x, 2, 2, stride=1, pad=0),
+                                  SEED_COLS)
+
+
+@pytest.mark.parametrize("geometry", GEOMETRIES, ids=GEOMETRY_IDS)
+def test_im2col_layout_matches_its_docstring(rng, geometry):
+    # Row (n*OH + i)*OW + j, column (c*KH + a)*KW + d holds
+    # x_pad[n, c, i*S + a, j*S + d]; checked element by element.
+    N, C, H, W, KH, KW, S, P = geometry
+    x = rng.standard_normal((N, C, H, W))
+    xp = np.zeros((N, C, H + 2 * P, W + 2 * P))
+    xp[:, :, P:P + H, P:P + W] = x
+    OH, OW = out_size(H, KH, S, P), out_size(W, KW, S, P)
+    cols = im2col(x, KH, KW, S, P)
+    assert cols.shape == (N * OH * OW, C * KH * KW)
+    for n in range(N):
+        for i in range(OH):
+            for j in range(OW):
+                for c in range(C):
+                    for a in range(KH):
+                        for d in range(KW):
+                            row = (n * OH + i) * OW + j
+                            col = (c * KH + a) * KW + d
+                            assert cols[row, col] == xp[n, c, i * S + a,
+                                                        j * S + d]
+
+
+@pytest.mark.parametrize("geometry", GEOMETRIES, ids=GEOMETRY_IDS)
+def test_col2im_is_the_adjoint_of_im2col(rng, geometry):
+    N, C, H, W, KH, KW, S, P = geometry
+    x = rng.standard_normal((N, C, H, W))
+    Y = rng.standard_normal(im2col(x, KH, KW, S, P).shape)
+    lhs = np.sum(im2col(x, KH, KW, S, P) * Y)
+    rhs = np.sum(x * col2im(Y, x.shape, KH, KW, S, P))
+    assert lhs == pytest.approx(rhs, rel=1e-12, abs=1e-12)
+
+
+def window_counts(H, W, KH, KW, S, P):
+    """How many windows cover each pixel, counted one window at a time."""
+    counts = np.zeros((H + 2 * P, W + 2 * P))
+    for i in range(out_size(H, KH, S, P)):
+        for j in range(out_size(W, KW, S, P)):
+            counts[i * S:i * S + KH, j * S:j * S + KW] += 1
+    return counts[P:P + H, P:P + W]
+
+
+def test_window_counts_helper_hand_worked():
+    # 3x3 map, 2x2 windows, stride 1: corners 1, edges 2, centre 4.
+    np.testing.assert_array_equal(window_counts(3, 3, 2, 2, 1, 0),
+                                  [[1, 2, 1], [2, 4, 2], [1, 2, 1]])
+
+
+@pytest.mark.parametrize("geometry", GEOMETRIES, ids=GEOMETRY_IDS)
+def test_col2im_of_im2col_scales_by_window_counts(rng, geometry):
+    N, C, H, W, KH, KW, S, P = geometry
+    x = rng.standard_normal((N, C, H, W))
+    back = col2im(im2col(x, KH, KW, S, P), x.shape, KH, KW, S, P)
+    np.testing.assert_allclose(back, x * window_counts(H, W, KH, KW, S, P),
+                               rtol=1e-12, atol=1e-12)
+
+
+def test_col2im_is_not_an_inverse_for_overlapping_windows(rng):
+    x = rng.standard_normal((1, 1, 4, 4))
+    back = col2im(im2col(x, 3, 3), x.shape, 3, 3)
+    assert not np.allclose(back, x)
+    # The centre pixels sit in all four 3x3 windows.
+    np.testing.assert_allclose(back[0, 0, 1:3, 1:3], 4 * x[0, 0, 1:3, 1:3])
+
+
+def test_col2im_inverts_im2col_when_windows_tile_without_overlap(rng):
+    x = rng.standard_normal((2, 3, 6, 4))
+    back = col2im(im2col(x, 2, 2, stride=2), x.shape, 2, 2, stride=2)
+    np.testing.assert_array_equal(back, x)
+
+
+def test_im2col_and_col2im_keep_float32(rng):
+    x = rng.standard_normal((2, 2, 5, 5)).astype(np.float32)
+    cols = im2col(x, 3, 3, 1, 1)
+    assert cols.dtype == np.float32
+    assert col2im(cols, x.shape, 3, 3, 1, 1).dtype == np.float32
+
+
+def test_im2col_and_col2im_do_not_mutate_their_inputs(rng, unchanged):
+    x = rng.standard_normal((2, 2, 5, 5))
+    with unchanged(x):
+        cols = im2col(x, 3, 3, 2, 1)
+    Y = rng.standard_normal(cols.shape)
+    with unchanged(Y):
+        col2im(Y, x.shape, 3, 3, 2, 1)
+
+
+@pytest.mark.parametrize(
+    "shape, kh, kw",
+    [((1, 1, 4, 4), 1, 1), ((2, 1, 3, 3), 1, 1), ((1, 1, 4, 4), 4, 4)],
+    ids=["N1-C1-1x1", "N2-C1-1x1", "kernel=image"])
+def test_im2col_returns_a_writable_copy(rng, shape, kh, kw):
+    # The docstring promises one copy of the data. For these shapes the
+    # final reshape of the window view needs no copy, and im2col returns a
+    # read-only view into x instead.
+    x = rng.standard_normal(shape)
+    cols = im2col(x, kh, kw)
+    assert not np.shares_memory(cols, x)
+    assert cols.flags.writeable

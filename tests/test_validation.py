@@ -1,0 +1,553 @@
+"""Bad input: every public entry point raises TypeError or ValueError with a
+message naming the function and the argument, never an IndexError, an
+AssertionError or a bare numpy broadcasting error."""
+import numpy as np
+import pytest
+
+from cs231n_layers import (
+    Solver,
+    ThreeLayerConvNet,
+    affine_backward,
+    affine_forward,
+    affine_relu_backward,
+    affine_relu_forward,
+    avg_pool_backward_fast,
+    avg_pool_backward_naive,
+    avg_pool_forward_fast,
+    avg_pool_forward_naive,
+    col2im,
+    conv_backward_fast,
+    conv_backward_naive,
+    conv_forward_fast,
+    conv_forward_naive,
+    conv_output_size,
+    conv_relu_backward,
+    conv_relu_forward,
+    conv_relu_pool_backward,
+    conv_relu_pool_forward,
+    corr2d,
+    im2col,
+    max_pool_backward_fast,
+    max_pool_backward_naive,
+    max_pool_forward_fast,
+    max_pool_forward_naive,
+    rel_error,
+    relu_backward,
+    relu_forward,
+    softmax_loss,
+)
+
+RNG = np.random.default_rng(0)
+X = RNG.standard_normal((2, 3, 5, 5))
+W = RNG.standard_normal((4, 3, 3, 3))
+B = np.zeros(4)
+CP = {"stride": 1, "pad": 1}
+XP = RNG.standard_normal((2, 3, 4, 4))
+PP = {"pool_height": 2, "pool_width": 2, "stride": 2}
+
+
+def case(ident, call, exc, match):
+    return pytest.param(call, exc, match, id=ident)
+
+
+# ------------------------------------------------------------ convolution
+
+def conv_cases(conv):
+    name = conv.__name__
+    return [
+        case("x-3d", lambda: conv(X[0], W, B, CP), ValueError,
+             rf"{name}: x must be 4-D, got 3-D"),
+        case("x-int", lambda: conv(X.astype(int), W, B, CP), TypeError,
+             rf"{name}: x must have a floating-point dtype"),
+        case("x-list", lambda: conv(X.tolist(), W, B, CP), TypeError,
+             rf"{name}: x must be a numpy array"),
+        case("w-3d", lambda: conv(X, W[0], B, CP), ValueError,
+             rf"{name}: w must be 4-D"),
+        case("channels-differ", lambda: conv(X, W[:, :2], B, CP), ValueError,
+             rf"{name}: x has C=3 channels but w expects C=2"),
+        case("b-wrong-shape", lambda: conv(X, W, np.zeros(5), CP),
+             ValueError, rf"{name}: b must have shape \(F,\) = \(4,\)"),
+        case("b-2d", lambda: conv(X, W, np.zeros((4, 1)), CP), ValueError,
+             rf"{name}: b must be 1-D"),
+        case("kernel-larger-than-padded-input",
+             lambda: conv(X, np.zeros((4, 3, 9, 3)), B, CP), ValueError,
+             rf"{name}: along H, the kernel KH of w: window of size 9 does "
+             r"not fit an input of size 5 padded to 7"),
+        case("empty-kernel", lambda: conv(X, np.zeros((4, 3, 3, 0)), B, CP),
+             ValueError, rf"{name}: w must have a kernel of at least 1x1, got "
+             r"KH=3, KW=0"),
+        case("stride-does-not-tile",
+             lambda: conv(X, W, B, {"stride": 3, "pad": 1}), ValueError,
+             rf"{name}: along H, .*stride 3 does not tile the padded input"),
+        case("negative-pad", lambda: conv(X, W, B, {"stride": 1, "pad": -1}),
+             ValueError, rf"{name}: conv_param\['pad'\] must be >= 0, got -1"),
+        case("zero-stride", lambda: conv(X, W, B, {"stride": 0, "pad": 1}),
+             ValueError,
+             rf"{name}: conv_param\['stride'\] must be >= 1, got 0"),
+        case("negative-stride",
+             lambda: conv(X, W, B, {"stride": -2, "pad": 1}), ValueError,
+             rf"{name}: conv_param\['stride'\] must be >= 1, got -2"),
+        case("missing-key", lambda: conv(X, W, B, {"stride": 1}), ValueError,
+             rf"{name}: conv_param has missing keys \['pad'\]"),
+        case("unknown-key",
+             lambda: conv(X, W, B, {"stride": 1, "pad": 1, "padding": 1}),
+             ValueError, rf"{name}: conv_param .*unknown keys \['padding'\]"),
+        case("float-stride", lambda: conv(X, W, B, {"stride": 1.0, "pad": 1}),
+             TypeError,
+             rf"{name}: conv_param\['stride'\] must be an integer, got float"),
+        case("str-pad", lambda: conv(X, W, B, {"stride": 1, "pad": "1"}),
+             TypeError, rf"{name}: conv_param\['pad'\] must be an integer"),
+        case("bool-stride",
+             lambda: conv(X, W, B, {"stride": True, "pad": 1}), TypeError,
+             rf"{name}: conv_param\['stride'\] must be an integer, got bool"),
+        case("conv_param-not-dict", lambda: conv(X, W, B, (1, 1)), TypeError,
+             rf"{name}: conv_param must be a dict with keys"),
+    ]
+
+
+@pytest.mark.parametrize("call, exc, match", conv_cases(conv_forward_naive))
+def test_conv_forward_naive_bad_input(call, exc, match):
+    with pytest.raises(exc, match=match):
+        call()
+
+
+@pytest.mark.parametrize("call, exc, match", conv_cases(conv_forward_fast))
+def test_conv_forward_fast_bad_input(call, exc, match):
+    with pytest.raises(exc, match=match):
+        call()
+
+
+@pytest.mark.parametrize("conv", [conv_forward_naive, conv_forward_fast])
+def test_numpy_integers_are_valid_stride_and_pad(conv):
+    out, _ = conv(X, W, B, {"stride": np.int64(1), "pad": np.int32(1)})
+    assert out.shape == (2, 4, 5, 5)
+
+
+@pytest.mark.parametrize(
+    "call, exc, match",
+    [case("conv_relu-channels", lambda: conv_relu_forward(X, W[:, :2], B, CP),
+          ValueError, r"x has C=3 channels but w expects C=2"),
+     case("conv_relu_pool-pool-does-not-tile",
+          lambda: conv_relu_pool_forward(
+              X, W, B, CP, {"pool_height": 2, "pool_width": 2, "stride": 2}),
+          ValueError, r"along H, the pool_height: .*stride 2 does not tile"),
+     case("conv_relu_pool-missing-pool-key",
+          lambda: conv_relu_pool_forward(X, W, B, CP, {"stride": 2}),
+          ValueError, r"pool_param has missing keys \['pool_height', "
+                      r"'pool_width'\]")])
+def test_sandwich_forward_bad_input(call, exc, match):
+    with pytest.raises(exc, match=match):
+        call()
+
+
+# ---------------------------------------------------------------- pooling
+
+POOL_FORWARDS = [max_pool_forward_naive, max_pool_forward_fast,
+                 avg_pool_forward_naive, avg_pool_forward_fast]
+
+
+def pool_cases(pool):
+    name = pool.__name__
+    return [
+        case(f"{name}-x-3d", lambda: pool(XP[0], PP), ValueError,
+             rf"{name}: x must be 4-D"),
+        case(f"{name}-x-int", lambda: pool(XP.astype(np.int32), PP),
+             TypeError, rf"{name}: x must have a floating-point dtype"),
+        case(f"{name}-pool_param-not-dict", lambda: pool(XP, [2, 2, 2]),
+             TypeError, rf"{name}: pool_param must be a dict"),
+        case(f"{name}-missing-key",
+             lambda: pool(XP, {"pool_height": 2, "stride": 2}), ValueError,
+             rf"{name}: pool_param has missing keys \['pool_width'\]"),
+        case(f"{name}-unknown-key", lambda: pool(XP, dict(PP, pad=0)),
+             ValueError, rf"{name}: pool_param .*unknown keys \['pad'\]"),
+        case(f"{name}-zero-stride", lambda: pool(XP, dict(PP, stride=0)),
+             ValueError, rf"{name}: pool_param\['stride'\] must be >= 1"),
+        case(f"{name}-zero-height", lambda: pool(XP, dict(PP, pool_height=0)),
+             ValueError, rf"{name}: pool_param\['pool_height'\] must be >= 1"),
+        case(f"{name}-float-width",
+             lambda: pool(XP, dict(PP, pool_width=2.0)), TypeError,
+             rf"{name}: pool_param\['pool_width'\] must be an integer"),
+        case(f"{name}-window-too-large",
+             lambda: pool(XP, dict(PP, pool_height=5)), ValueError,
+             rf"{name}: along H, the pool_height: window of size 5 does not "
+             r"fit"),
+        case(f"{name}-stride-does-not-tile",
+             lambda: pool(XP, dict(PP, pool_width=3, stride=2)), ValueError,
+             rf"{name}: along W, the pool_width: stride 2 does not tile"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "call, exc, match",
+    [c for pool in POOL_FORWARDS for c in pool_cases(pool)])
+def test_pool_forward_bad_input(call, exc, match):
+    with pytest.raises(exc, match=match):
+        call()
+
+
+# --------------------------------------------------------- every backward
+
+def backward_cases():
+    """(id, backward, cache, good dout) for every backward in the package."""
+    cases = []
+    for fwd, bwd in ((conv_forward_naive, conv_backward_naive),
+                     (conv_forward_fast, conv_backward_fast)):
+        out, cache = fwd(X, W, B, CP)
+        cases.append((bwd.__name__, bwd, cache, out))
+    for fwd, bwd in ((max_pool_forward_naive, max_pool_backward_naive),
+                     (max_pool_forward_fast, max_pool_backward_fast),
+                     (avg_pool_forward_naive, avg_pool_backward_naive),
+                     (avg_pool_forward_fast, avg_pool_backward_fast)):
+        out, cache = fwd(XP, PP)
+        cases.append((bwd.__name__, bwd, cache, out))
+    xa, wa, ba = X.reshape(2, -1), RNG.standard_normal((75, 6)), np.zeros(6)
+    out, cache = affine_forward(xa, wa, ba)
+    cases.append(("affine_backward", affine_backward, cache, out))
+    out, cache = relu_forward(XP)
+    cases.append(("relu_backward", relu_backward, cache, out))
+    out, cache = affine_relu_forward(xa, wa, ba)
+    cases.append(("affine_relu_backward", affine_relu_backward, cache, out))
+    out, cache = conv_relu_forward(X, W, B, CP)
+    cases.append(("conv_relu_backward", conv_relu_backward, cache, out))
+    out, cache = conv_relu_pool_forward(
+        X[:, :, :4, :4], W, B, CP, PP)
+    cases.append(("conv_relu_pool_backward", conv_relu_pool_backward, cache,
+                  out))
+    return cases
+
+
+BACKWARDS = backward_cases()
+BACKWARD_IDS = [c[0] for c in BACKWARDS]
+
+
+@pytest.mark.parametrize("ident, backward, cache, out", BACKWARDS,
+                         ids=BACKWARD_IDS)
+@pytest.mark.parametrize(
+    "change", ["one-example-less", "extra-axis", "broadcastable"])
+def test_backward_rejects_dout_of_the_wrong_shape(ident, backward, cache, out,
+                                                  change):
+    if change == "one-example-less":
+        dout = np.ones_like(out)[:-1]
+    elif change == "extra-axis":
+        dout = np.ones_like(out)[..., None]
+    else:  # numpy would broadcast this silently against out's shape
+        dout = np.ones(out.shape[:-1] + (1,))
+        assert out.shape[-1] > 1
+    with pytest.raises(ValueError,
+                       match=r"dout must have the shape of the forward "
+                             r"output"):
+        backward(dout, cache)
+
+
+@pytest.mark.parametrize("ident, backward, cache, out", BACKWARDS,
+                         ids=BACKWARD_IDS)
+def test_backward_rejects_integer_dout(ident, backward, cache, out):
+    with pytest.raises(TypeError, match=r"dout must have a floating-point"):
+        backward(np.ones(out.shape, dtype=int), cache)
+
+
+@pytest.mark.parametrize("ident, backward, cache, out", BACKWARDS,
+                         ids=BACKWARD_IDS)
+def test_backward_accepts_the_right_dout(ident, backward, cache, out):
+    # Guards the two tests above: the caches and shapes used there are good.
+    result = backward(np.ones_like(out), cache)
+    assert result is not None
+
+
+# ------------------------------------------------------- affine and relu
+
+@pytest.mark.parametrize(
+    "call, exc, match",
+    [case("affine-x-int", lambda: affine_forward(np.ones((2, 3), int),
+                                                 np.ones((3, 4)), np.ones(4)),
+          TypeError, r"affine_forward: x must have a floating-point dtype"),
+     case("affine-w-1d", lambda: affine_forward(np.ones((2, 3)), np.ones(3),
+                                                np.ones(1)),
+          ValueError, r"affine_forward: w must be 2-D"),
+     case("affine-D-mismatch",
+          lambda: affine_forward(np.ones((2, 3, 2)), np.ones((5, 4)),
+                                 np.ones(4)),
+          ValueError, r"affine_forward: x flattens to D=6 values per example"),
+     case("affine-b-wrong-shape",
+          lambda: affine_forward(np.ones((2, 3)), np.ones((3, 4)),
+                                 np.ones(3)),
+          ValueError, r"affine_forward: b must have shape \(M,\) = \(4,\)"),
+     case("affine-x-scalar",
+          lambda: affine_forward(np.array(1.0), np.ones((1, 1)), np.ones(1)),
+          ValueError, r"affine_forward: x must have a batch axis"),
+     case("relu-x-list", lambda: relu_forward([1.0, -1.0]), TypeError,
+          r"relu_forward: x must be a numpy array"),
+     case("relu-x-bool", lambda: relu_forward(np.array([True])), TypeError,
+          r"relu_forward: x must have a floating-point dtype")])
+def test_affine_and_relu_bad_input(call, exc, match):
+    with pytest.raises(exc, match=match):
+        call()
+
+
+# ------------------------------------------------------ labels and loss
+
+SCORES = np.zeros((3, 4))
+
+
+@pytest.mark.parametrize(
+    "y, exc, match",
+    [(np.array([0.0, 1.0, 2.0]), TypeError,
+      r"softmax_loss: y must hold integer class labels, got dtype float64"),
+     ([0, 1, 2], TypeError, r"softmax_loss: y must be a numpy array"),
+     (np.array([0, 1, 4]), ValueError,
+      r"softmax_loss: labels in y must lie in \[0, 4\), got values from 0 "
+      r"to 4"),
+     (np.array([-1, 1, 2]), ValueError,
+      r"softmax_loss: labels in y must lie in \[0, 4\)"),
+     (np.array([0, 1]), ValueError,
+      r"softmax_loss: y must have shape \(N,\) = \(3,\), got \(2,\)"),
+     (np.array([[0], [1], [2]]), ValueError,
+      r"softmax_loss: y must have shape \(N,\)")],
+    ids=["float-labels", "list-labels", "label-too-large", "negative-label",
+         "too-few-labels", "column-labels"])
+def test_softmax_loss_bad_labels(y, exc, match):
+    with pytest.raises(exc, match=match):
+        softmax_loss(SCORES, y)
+
+
+def test_softmax_loss_bad_scores():
+    with pytest.raises(ValueError, match=r"softmax_loss: scores must be 2-D"):
+        softmax_loss(np.zeros(3), np.array([0]))
+    with pytest.raises(TypeError, match=r"softmax_loss: scores must have a "
+                                        r"floating-point dtype"):
+        softmax_loss(np.zeros((1, 3), int), np.array([0]))
+    with pytest.raises(ValueError, match=r"softmax_loss: scores must hold "
+                                         r"at least one example"):
+        softmax_loss(np.zeros((0, 3)), np.zeros(0, dtype=int))
+
+
+# ------------------------------------------------------ ThreeLayerConvNet
+
+TINY = {"input_dim": (1, 4, 4), "num_filters": 2, "filter_size": 3,
+        "hidden_dim": 3, "num_classes": 3}
+
+
+@pytest.mark.parametrize(
+    "kwargs, exc, match",
+    [({"input_dim": (1, 5, 4)}, ValueError,
+      r"ThreeLayerConvNet: the 2x2 pool needs even H and W, got input_dim="
+      r"\(1, 5, 4\)"),
+     ({"input_dim": (1, 4, 7)}, ValueError, r"needs even H and W"),
+     ({"filter_size": 4}, ValueError,
+      r"ThreeLayerConvNet: filter_size must be odd .* got 4"),
+     ({"input_dim": (4, 4)}, ValueError,
+      r"ThreeLayerConvNet: input_dim must be \(C, H, W\)"),
+     ({"input_dim": (1, 4.0, 4)}, TypeError,
+      r"ThreeLayerConvNet: input_dim must be an integer"),
+     ({"num_filters": 0}, ValueError,
+      r"ThreeLayerConvNet: num_filters must be >= 1"),
+     ({"num_classes": 1}, ValueError,
+      r"ThreeLayerConvNet: num_classes must be >= 2"),
+     ({"dtype": np.int32}, TypeError,
+      r"ThreeLayerConvNet: dtype must be a float type"),
+     ({"reg": -0.1}, ValueError, r"ThreeLayerConvNet: reg must be >= 0")],
+    ids=["odd-H", "odd-W", "even-filter_size", "input_dim-2d",
+         "input_dim-float", "zero-filters", "one-class", "int-dtype",
+         "negative-reg"])
+def test_three_layer_convnet_bad_construction(kwargs, exc, match):
+    with pytest.raises(exc, match=match):
+        ThreeLayerConvNet(**dict(TINY, **kwargs))
+
+
+MODEL = ThreeLayerConvNet(seed=0, **TINY)
+XM = RNG.standard_normal((3, 1, 4, 4))
+
+
+@pytest.mark.parametrize(
+    "X_, y, exc, match",
+    [(XM, np.array([0.0, 1.0, 2.0]), TypeError,
+      r"y must hold integer class labels"),
+     (XM, np.array([0, 1, 3]), ValueError,
+      r"labels in y must lie in \[0, 3\)"),
+     (XM, np.array([0, 1]), ValueError, r"y must have shape \(N,\) = \(3,\)"),
+     (XM[:, :, :2], None, ValueError,
+      r"ThreeLayerConvNet.loss: X must have shape \(N, C, H, W\) = "
+      r"\(N, 1, 4, 4\), got \(3, 1, 2, 4\)"),
+     (XM[0], None, ValueError, r"ThreeLayerConvNet.loss: X must be 4-D"),
+     (XM.astype(int), None, TypeError,
+      r"ThreeLayerConvNet.loss: X must have a floating-point dtype")],
+    ids=["float-labels", "label-out-of-range", "wrong-length", "wrong-H",
+         "X-3d", "X-int"])
+def test_model_loss_bad_input(X_, y, exc, match):
+    with pytest.raises(exc, match=match):
+        MODEL.loss(X_, y)
+
+
+# --------------------------------------------------- corr2d, conv_output_size
+
+@pytest.mark.parametrize(
+    "X_, K, match",
+    [(np.ones(3), np.ones((1, 1)), r"corr2d: X must be 2-D, got shape \(3,\)"),
+     (np.ones((3, 3)), np.ones((1, 1, 1)), r"corr2d: K must be 2-D"),
+     (np.ones((3, 3)), np.ones((4, 2)),
+      r"corr2d: kernel K of shape \(4, 2\) is larger than the input X of "
+      r"shape \(3, 3\)"),
+     (np.ones((3, 3)), np.ones((2, 4)), r"corr2d: kernel K .* is larger")],
+    ids=["X-1d", "K-3d", "K-taller", "K-wider"])
+def test_corr2d_bad_input(X_, K, match):
+    with pytest.raises(ValueError, match=match):
+        corr2d(X_, K)
+
+
+@pytest.mark.parametrize(
+    "args, exc, match",
+    [((5, 3, 0, 0), ValueError, r"conv_output_size: stride must be >= 1"),
+     ((5, 3, -1, 1), ValueError, r"conv_output_size: pad must be >= 0"),
+     ((5, 0, 0, 1), ValueError, r"conv_output_size: kernel_size must be >= 1"),
+     ((5, 3, 0, 1.5), TypeError, r"conv_output_size: stride must be an "
+                                 r"integer"),
+     ((5, 7, 0, 1), ValueError, r"window of size 7 does not fit"),
+     ((6, 3, 0, 2), ValueError, r"stride 2 does not tile")],
+    ids=["zero-stride", "negative-pad", "zero-kernel", "float-stride",
+         "kernel-too-large", "stride-does-not-tile"])
+def test_conv_output_size_bad_input(args, exc, match):
+    with pytest.raises(exc, match=match):
+        conv_output_size(*args)
+
+
+# --------------------------------------------------------- im2col, col2im
+
+COLS = im2col(X, 3, 3, 1, 1)  # (2*5*5, 3*3*3)
+
+
+@pytest.mark.parametrize(
+    "call, exc, match",
+    [case("im2col-x-3d", lambda: im2col(X[0], 3, 3), ValueError,
+          r"im2col: x must be 4-D"),
+     case("im2col-x-int", lambda: im2col(X.astype(int), 3, 3), TypeError,
+          r"im2col: x must have a floating-point dtype"),
+     case("im2col-kernel-too-large", lambda: im2col(X, 6, 3), ValueError,
+          r"im2col: along H, the kernel_height: window of size 6"),
+     case("im2col-stride-does-not-tile", lambda: im2col(X, 3, 3, 3, 0),
+          ValueError, r"im2col: along H, .*stride 3 does not tile"),
+     case("im2col-float-stride", lambda: im2col(X, 3, 3, 1.0), TypeError,
+          r"im2col: stride must be an integer"),
+     case("im2col-negative-pad", lambda: im2col(X, 3, 3, 1, -1), ValueError,
+          r"im2col: pad must be >= 0"),
+     case("im2col-zero-kernel", lambda: im2col(X, 0, 3), ValueError,
+          r"im2col: kernel_height must be >= 1"),
+     case("col2im-cols-too-few-rows",
+          lambda: col2im(COLS[:-1], X.shape, 3, 3, 1, 1), ValueError,
+          r"col2im: cols must have shape \(N\*OH\*OW, C\*KH\*KW\) = "
+          r"\(50, 27\) .*got \(49, 27\)"),
+     case("col2im-cols-transposed",
+          lambda: col2im(COLS.T, X.shape, 3, 3, 1, 1), ValueError,
+          r"col2im: cols must have shape .* got \(27, 50\)"),
+     case("col2im-cols-for-another-stride",
+          lambda: col2im(COLS, X.shape, 3, 3, 2, 1), ValueError,
+          r"col2im: cols must have shape .* = \(18, 27\)"),
+     case("col2im-cols-1d", lambda: col2im(COLS.ravel(), X.shape, 3, 3, 1, 1),
+          ValueError, r"col2im: cols must be 2-D"),
+     case("col2im-cols-int",
+          lambda: col2im(COLS.astype(int), X.shape, 3, 3, 1, 1), TypeError,
+          r"col2im: cols must have a floating-point dtype"),
+     case("col2im-x_shape-3d", lambda: col2im(COLS, X.shape[1:], 3, 3, 1, 1),
+          ValueError, r"col2im: x_shape must be \(N, C, H, W\)"),
+     case("col2im-stride-does-not-tile",
+          lambda: col2im(COLS, X.shape, 3, 3, 3, 1), ValueError,
+          r"col2im: along H, .*stride 3 does not tile")])
+def test_im2col_col2im_bad_input(call, exc, match):
+    with pytest.raises(exc, match=match):
+        call()
+
+
+# ------------------------------------------------------------------ Solver
+
+def solver_data():
+    Xs = RNG.standard_normal((6, 1, 4, 4))
+    y = np.array([0, 1, 2, 0, 1, 2])
+    return {"X_train": Xs, "y_train": y, "X_val": Xs[:3], "y_val": y[:3]}
+
+
+@pytest.mark.parametrize(
+    "change, exc, match",
+    [({"update_rule": "nesterov"}, ValueError,
+      r"Solver: unknown update_rule 'nesterov'; expected one of \['sgd', "
+      r"'sgd_momentum', 'rmsprop', 'adam'\]"),
+     ({"optim_config": {"learning_rat": 1e-3}}, ValueError,
+      r"sgd: unknown hyperparameters \['learning_rat'\]"),
+     ({"update_rule": "adam", "optim_config": {"momentum": 0.9}}, ValueError,
+      r"adam: unknown hyperparameters \['momentum'\]"),
+     ({"num_epoch": 3}, TypeError, r"unexpected keyword argument 'num_epoch'"),
+     ({"lr_decay": 0.0}, ValueError, r"Solver: lr_decay must be in \(0, 1\]"),
+     ({"lr_decay": 1.5}, ValueError, r"Solver: lr_decay must be in \(0, 1\]"),
+     ({"batch_size": 0}, ValueError, r"Solver: batch_size must be >= 1"),
+     ({"num_epochs": 2.0}, TypeError, r"Solver: num_epochs must be an "
+                                      r"integer"),
+     ({"num_train_samples": 0}, ValueError,
+      r"Solver: num_train_samples must be >= 1")],
+    ids=["unknown-update-rule", "unknown-optim-key", "key-of-another-rule",
+         "unknown-option", "zero-lr_decay", "lr_decay-above-1",
+         "zero-batch_size", "float-num_epochs", "zero-num_train_samples"])
+def test_solver_bad_options(change, exc, match):
+    with pytest.raises(exc, match=match):
+        Solver(ThreeLayerConvNet(seed=0, **TINY), solver_data(),
+               verbose=False, **change)
+
+
+@pytest.mark.parametrize("missing", ["X_train", "y_train", "X_val", "y_val"])
+def test_solver_data_missing_a_key(missing):
+    data = solver_data()
+    del data[missing]
+    with pytest.raises(ValueError,
+                       match=rf"Solver: data is missing keys \['{missing}'\]"):
+        Solver(ThreeLayerConvNet(seed=0, **TINY), data, verbose=False)
+
+
+def test_solver_data_not_a_dict_or_mismatched():
+    model = ThreeLayerConvNet(seed=0, **TINY)
+    with pytest.raises(TypeError, match=r"Solver: data must be a dict"):
+        Solver(model, list(solver_data().values()), verbose=False)
+    data = solver_data()
+    data["y_val"] = data["y_val"][:2]
+    with pytest.raises(ValueError,
+                       match=r"Solver: data\['X_val'\] has 3 examples but "
+                             r"data\['y_val'\] has 2"):
+        Solver(model, data, verbose=False)
+
+
+@pytest.mark.parametrize("split", ["train", "val"])
+def test_solver_data_with_no_examples(split):
+    data = solver_data()
+    data[f"X_{split}"] = data[f"X_{split}"][:0]
+    data[f"y_{split}"] = data[f"y_{split}"][:0]
+    with pytest.raises(ValueError,
+                       match=rf"Solver: data\['X_{split}'\] holds no "
+                             r"examples"):
+        Solver(ThreeLayerConvNet(seed=0, **TINY), data, verbose=False)
+
+
+def test_solver_bad_labels_surface_from_the_model():
+    data = solver_data()
+    data["y_train"] = data["y_train"].astype(float)
+    solver = Solver(ThreeLayerConvNet(seed=0, **TINY), data, batch_size=3,
+                    num_epochs=1, verbose=False, seed=0)
+    with pytest.raises(TypeError, match=r"y must hold integer class labels"):
+        solver.train()
+
+
+# -------------------------------------------------------------- rel_error
+
+def test_rel_error_shape_mismatch():
+    with pytest.raises(ValueError, match=r"rel_error: x and y must have the "
+                                         r"same shape, got \(2,\) and \(3,\)"):
+        rel_error(np.ones(2), np.ones(3))
+
+
+@pytest.mark.parametrize(
+    "num_samples, exc, match",
+    [(0, ValueError, r"check_accuracy: num_samples must be >= 1, got 0"),
+     (-5, ValueError, r"check_accuracy: num_samples must be >= 1"),
+     (2.5, TypeError, r"check_accuracy: num_samples must be an integer")],
+    ids=["zero", "negative", "float"])
+def test_check_accuracy_bad_num_samples(num_samples, exc, match):
+    data = solver_data()
+    solver = Solver(ThreeLayerConvNet(seed=0, **TINY), data, verbose=False)
+    with pytest.raises(exc, match=match):
+        solver.check_accuracy(data["X_val"], data["y_val"],
+                              num_samples=num_samples)
