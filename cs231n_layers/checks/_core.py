@@ -29,6 +29,11 @@ def call_exercise(exercise, fn, *args, **kwargs):
         ) from None
 
 
+def _index(flat, shape):
+    """A flat index as a tuple of plain ints (prints as ``[1, 0]``)."""
+    return tuple(int(i) for i in np.unravel_index(flat, shape))
+
+
 def compare(exercise, what, actual, expected, tol):
     """Check ``actual`` against ``expected`` element by element.
 
@@ -51,13 +56,13 @@ def compare(exercise, what, actual, expected, tol):
     if actual.size == 0:
         return 0.0
     if not np.all(np.isfinite(actual)):
-        bad = np.unravel_index(np.argmin(np.isfinite(actual)), actual.shape)
+        bad = _index(np.argmin(np.isfinite(actual)), actual.shape)
         raise ExerciseError(
             f"{exercise}: {what}{list(bad)} is {actual[bad]}, not a finite "
             f"number"
         )
     scaled = np.abs(actual - expected) / np.maximum(1.0, np.abs(expected))
-    worst = np.unravel_index(np.argmax(scaled), scaled.shape)
+    worst = _index(np.argmax(scaled), scaled.shape)
     if scaled[worst] > tol:
         raise ExerciseError(
             f"{exercise}: worst element {what}{list(worst)} = "
