@@ -1,3 +1,334 @@
-"""Checkers for the exercises of notebook correlation."""
+"""Checkers for the exercises of notebook 01_cross_correlation.
 
-__all__ = []
+``check_corr2d`` and ``check_conv_output_size`` test the two functions the
+notebook exports to :mod:`cs231n_layers.correlation`; ``check_learn_kernel``
+tests the notebook-only ``learn_kernel``, which recovers a kernel from an
+input and its cross-correlation by gradient descent.
+"""
+import numbers
+import re
+
+import numpy as np
+
+from cs231n_layers.checks._core import ExerciseError, call_exercise, compare, passed
+from cs231n_layers.correlation import corr2d as _corr2d_reference
+
+__all__ = ["check_corr2d", "check_conv_output_size", "check_learn_kernel"]
+
+# D2L's worked example and its four sums, e.g. 0*0 + 1*1 + 3*2 + 4*3 = 19.
+_X_D2L = np.arange(9).reshape(3, 3)
+_K_D2L = np.array([[0, 1], [2, 3]])
+_Y_D2L = np.array([[19.0, 25.0], [37.0, 43.0]])
+
+# A tall 2x1 kernel on X[i, j] = 4i + j: Y[i, j] = X[i, j] + 2 X[i+1, j]
+# = 12i + 3j + 8. Swapping the axes gives the wrong shape, (3, 3).
+_X_TALL = np.arange(12).reshape(3, 4)
+_K_TALL = np.array([[1], [2]])
+_Y_TALL = np.array([[8.0, 11.0, 14.0, 17.0], [20.0, 23.0, 26.0, 29.0]])
+
+# A wide 2x3 kernel, not symmetric under a flip, on X[i, j] = 5i + j:
+# Y[i, j] = X[i, j] - X[i, j+2] + 2 X[i+1, j+1] = 10 + 10i + 2j. The flipped
+# kernel (a convolution) would give 4 + 10i + 2j instead.
+_X_WIDE = np.arange(20).reshape(4, 5)
+_K_WIDE = np.array([[1, 0, -1], [0, 2, 0]])
+_Y_WIDE = np.array([[10.0, 12.0, 14.0], [20.0, 22.0, 24.0],
+                    [30.0, 32.0, 34.0]])
+
+# (I, K, P, S) -> O, with O = (I + 2P - K) / S + 1.
+_SIZES = [
+    (3, 2, 0, 1, 2),     # D2L's worked example
+    (8, 2, 0, 1, 7),     # the 1x2 edge kernel on an 8-wide image
+    (5, 3, 1, 1, 5),     # "same" padding, P = (K - 1) / 2
+    (7, 3, 0, 2, 3),     # stride 2
+    (32, 5, 2, 1, 32),   # CS231n: 5x5 filters, pad 2 keep 32x32
+    (4, 2, 0, 2, 2),     # 2x2 pooling with stride 2
+    (4, 4, 0, 1, 1),     # the kernel covers the whole input
+]
+_SIZES_HIDDEN = [
+    (227, 11, 0, 4, 55),  # AlexNet's first layer
+    (1, 1, 0, 1, 1),
+    (3, 5, 1, 1, 1),      # fits only thanks to the padding
+    (9, 3, 0, 3, 3),
+    (10, 4, 3, 2, 7),
+]
+# (I, K, P, S) for which O is undefined.
+_BAD_SIZES = [
+    (5, 2, 0, 2),  # stride does not tile: (5 - 2) % 2 = 1
+    (2, 3, 0, 1),  # kernel larger than the input; (2 - 3) % 1 == 0 in Python
+]
+_BAD_SIZES_HIDDEN = [
+    (2, 5, 1, 1),  # kernel larger than the padded input (4)
+    (10, 3, 0, 3),  # (10 - 3) % 3 = 1
+    (6, 3, 1, 2),  # (6 + 2 - 3) % 2 = 1
+]
+
+
+def _shifted_sum(X, K):
+    """Cross-correlation as a sum of KH*KW shifted copies of X (no loop
+    over output positions): Y = sum_{a,b} K[a, b] X[a:a+OH, b:b+OW]."""
+    X = np.asarray(X, dtype=np.float64)
+    K = np.asarray(K, dtype=np.float64)
+    OH, OW = X.shape[0] - K.shape[0] + 1, X.shape[1] - K.shape[1] + 1
+    Y = np.zeros((OH, OW))
+    for (a, b), k in np.ndenumerate(K):
+        Y += k * X[a:a + OH, b:b + OW]
+    return Y
+
+
+def _compare(name, what, actual, expected, tol, label):
+    """:func:`compare`, with the case's label added to a failure."""
+    try:
+        return compare(name, what, actual, expected, tol)
+    except ExerciseError as err:
+        # numpy 2 prints the worst index as [np.int64(0), ...]; show [0, ...].
+        message = re.sub(r"np\.int64\((-?\d+)\)", r"\1", str(err))
+        raise ExerciseError(f"{message} [{label}]") from None
+
+
+def _call_corr2d(fn, X, K):
+    """Call the student's corr2d and check it left its inputs alone."""
+    X_copy, K_copy = X.copy(), K.copy()
+    Y = call_exercise("corr2d", fn, X, K)
+    if not (np.array_equal(X, X_copy) and np.array_equal(K, K_copy)):
+        raise ExerciseError("corr2d: your code modified its input X or K")
+    return Y
+
+
+def check_corr2d(fn, hidden=False):
+    """Check a 2-D cross-correlation ``fn(X, K) -> Y`` ("valid", stride 1).
+
+    Cases: D2L's worked example (integer input, must give the float array
+    ``[[19, 25], [37, 43]]`` exactly); a 2x1 and a 2x3 kernel whose answers
+    were worked out by hand (they catch swapped axes and a flipped kernel);
+    random float64 inputs of several shapes, compared with the package's
+    ``cs231n_layers.corr2d`` and with an independent formula that sums
+    shifted copies of X. With ``hidden=True``, more shapes and a float32
+    input.
+
+    Parameters
+    ----------
+    fn : callable
+        The student's ``corr2d(X, K)``.
+    hidden : bool
+        Run the grader's extra cases as well.
+
+    Raises
+    ------
+    ExerciseError
+        If ``fn`` is unfinished, raises, returns a wrong shape, a non-float
+        array, or an element off by more than ``1e-10 * max(1, |expected|)``
+        (integer examples must match exactly).
+    """
+    name = "corr2d"
+    cases = [(_X_D2L, _K_D2L, _Y_D2L, "D2L's example"),
+             (_X_TALL, _K_TALL, _Y_TALL, "2x1 kernel"),
+             (_X_WIDE, _K_WIDE, _Y_WIDE, "2x3 kernel")]
+    for X, K, expected, label in cases:
+        Y = _call_corr2d(fn, X, K)
+        _compare(name, "Y", Y, expected, 0.0, label)
+        if not np.issubdtype(np.asarray(Y).dtype, np.floating):
+            raise ExerciseError(
+                f"{name}: for integer inputs the output should be floating "
+                f"point (e.g. float64), got dtype {np.asarray(Y).dtype}; "
+                f"create Y with a float dtype"
+            )
+    gen = np.random.default_rng(101)
+    shapes = [((5, 7), (3, 2)), ((4, 4), (4, 4)), ((6, 3), (1, 1)),
+              ((1, 5), (1, 3))]
+    if hidden:
+        shapes += [((9, 8), (2, 5)), ((7, 2), (7, 1)), ((3, 10), (3, 3))]
+    for x_shape, k_shape in shapes:
+        X = gen.standard_normal(x_shape)
+        K = gen.standard_normal(k_shape)
+        Y = _call_corr2d(fn, X, K)
+        label = f"X {x_shape}, K {k_shape}"
+        _compare(name, "Y", Y, _corr2d_reference(X, K), 1e-10, label)
+        _compare(name, "Y", Y, _shifted_sum(X, K), 1e-10, label)
+    if hidden:
+        X = gen.standard_normal((5, 6)).astype(np.float32)
+        K = gen.standard_normal((2, 3)).astype(np.float32)
+        Y = _call_corr2d(fn, X, K)
+        _compare(name, "Y", Y, _shifted_sum(X, K), 1e-5, "float32 input")
+    passed(name, f"3 hand-worked examples exact, {len(shapes)} random cases "
+                 f"agree with the reference to 1e-10")
+
+
+def _expect_value_error(fn, args):
+    """Return the message of the ValueError that ``fn(*args)`` must raise."""
+    I, K, P, S = args
+    call = (f"conv_output_size(in_size={I}, kernel_size={K}, pad={P}, "
+            f"stride={S})")
+    try:
+        result = fn(*args)
+    except NotImplementedError:
+        call_exercise("conv_output_size", fn, *args)  # raises "not implemented"
+    except ValueError as err:
+        return str(err)
+    except Exception as err:  # the student's code may raise anything
+        raise ExerciseError(
+            f"conv_output_size: {call} should raise ValueError, but raised "
+            f"{type(err).__name__}: {err}"
+        ) from None
+    padded = I + 2 * P
+    why = (f"the window K={K} is larger than the padded input I + 2P = "
+           f"{padded}" if K > padded else
+           f"(I + 2P - K) % S = {(padded - K) % S}, so the stride does not "
+           f"tile the padded input")
+    raise ExerciseError(
+        f"conv_output_size: {call} returned {result!r}, but {why}; it should "
+        f"raise ValueError"
+    )
+
+
+def check_conv_output_size(fn, hidden=False):
+    """Check ``fn(in_size, kernel_size, pad=0, stride=1) -> O``.
+
+    Compares with a table of known sizes, ``O = (I + 2P - K) / S + 1`` (the
+    result must be a Python or numpy integer, not a float), then checks
+    that a ValueError is raised when the kernel does not fit in the padded
+    input or when the stride does not tile it exactly (the CS231n rule;
+    PyTorch would floor instead). With ``hidden=True``, more rows of both
+    kinds.
+
+    Parameters
+    ----------
+    fn : callable
+        The student's ``conv_output_size``.
+    hidden : bool
+        Run the grader's extra cases as well.
+
+    Raises
+    ------
+    ExerciseError
+        If ``fn`` is unfinished, returns a wrong or non-integer size, or does
+        not raise ValueError where it should.
+    """
+    name = "conv_output_size"
+    sizes = _SIZES + (_SIZES_HIDDEN if hidden else [])
+    for I, K, P, S, expected in sizes:
+        call = (f"conv_output_size(in_size={I}, kernel_size={K}, pad={P}, "
+                f"stride={S})")
+        try:
+            out = fn(I, K, pad=P, stride=S)
+        except NotImplementedError:
+            call_exercise(name, fn, I, K, pad=P, stride=S)  # "not implemented"
+        except Exception as err:  # the student's code may raise anything
+            raise ExerciseError(
+                f"{name}: {call} raised {type(err).__name__}: {err}; expected "
+                f"{expected} = ({I} + 2*{P} - {K}) / {S} + 1"
+            ) from None
+        if isinstance(out, bool) or not isinstance(out, numbers.Integral):
+            raise ExerciseError(
+                f"{name}: {call} returned {out!r} of type "
+                f"{type(out).__name__}; a size must be an int (use // rather "
+                f"than /)"
+            )
+        if out != expected:
+            raise ExerciseError(
+                f"{name}: {call} returned {out}, expected {expected} = "
+                f"({I} + 2*{P} - {K}) / {S} + 1"
+            )
+    bad = _BAD_SIZES + (_BAD_SIZES_HIDDEN if hidden else [])
+    for args in bad:
+        _expect_value_error(fn, args)
+    passed(name, f"{len(sizes)} sizes right, ValueError raised in all "
+                 f"{len(bad)} impossible cases")
+
+
+def _half_mse(X, Y, K):
+    """The loss learn_kernel minimises: mean((corr2d(X, K) - Y)**2) / 2."""
+    R = _corr2d_reference(X, K) - Y
+    return 0.5 * np.mean(R ** 2)
+
+
+def _check_one_kernel(fn, X, K_true, label, learning_rate, num_steps, seed):
+    """Run the student's learn_kernel on Y = corr2d(X, K_true) and judge."""
+    name = "learn_kernel"
+    Y = _corr2d_reference(X, K_true)
+    out = call_exercise(name, fn, X, Y, K_true.shape,
+                        learning_rate=learning_rate, num_steps=num_steps,
+                        rng=np.random.default_rng(seed))
+    if not (isinstance(out, tuple) and len(out) == 2):
+        raise ExerciseError(
+            f"{name}: should return a tuple (K, losses), got "
+            f"{type(out).__name__}"
+        )
+    K, losses = out
+    losses = np.asarray(losses, dtype=np.float64)
+    if losses.shape != (num_steps,):
+        raise ExerciseError(
+            f"{name}: losses should hold one value per step, shape "
+            f"({num_steps},), got shape {losses.shape} ({label})"
+        )
+    if not np.all(np.isfinite(losses)):
+        t = int(np.argmin(np.isfinite(losses)))
+        raise ExerciseError(
+            f"{name}: losses[{t}] is {losses[t]} ({label}); the descent "
+            f"diverged: check the sign and scale of the gradient"
+        )
+    rises = np.flatnonzero(np.diff(losses) > 1e-12 * losses[:-1] + 1e-15)
+    if rises.size:
+        t = int(rises[0])
+        raise ExerciseError(
+            f"{name}: the loss went up from step {t} to {t + 1} "
+            f"({losses[t]:.3g} -> {losses[t + 1]:.3g}, {label}); with this "
+            f"small a learning rate gradient descent should only go down: "
+            f"check the sign and scale of the gradient"
+        )
+    K = np.asarray(K)
+    worst = _compare(name, "K", K, K_true, 0.05, label)
+    final = _half_mse(X, Y, K)
+    if final > losses[-1] * (1 + 1e-9) + 1e-15:
+        raise ExerciseError(
+            f"{name}: the returned kernel has loss {final:.3g}, more than the "
+            f"last recorded loss {losses[-1]:.3g} ({label}); losses[t] should "
+            f"be 0.5 * mean((corr2d(X, K) - Y)**2) before update t"
+        )
+    return worst
+
+
+def check_learn_kernel(fn, hidden=False):
+    """Check ``fn(X, Y, kernel_shape, learning_rate, num_steps, rng)``.
+
+    Runs the student's gradient descent on the edge data of the notebook:
+    X is a 6x8 image of ones with a black band in columns 2..5 and
+    ``Y = corr2d(X, [[1, -1]])``, with ``learning_rate=0.5`` and
+    ``num_steps=200``. It must return ``(K, losses)`` with one loss per step,
+    losses that never go up, a last loss no smaller than the returned
+    kernel's loss, and K within 0.05 of ``[[1, -1]]`` element by element.
+    With ``hidden=True`` it must also recover ``[[0.5, 0, -0.5]]`` and a 2x2
+    kernel from random standard-normal images.
+
+    Parameters
+    ----------
+    fn : callable
+        The student's ``learn_kernel``.
+    hidden : bool
+        Run the grader's extra cases as well.
+
+    Raises
+    ------
+    ExerciseError
+        If ``fn`` is unfinished, raises, returns the wrong structure, the
+        loss increases, or a learned element is off by more than 0.05.
+    """
+    X = np.ones((6, 8))
+    X[:, 2:6] = 0.0
+    cases = [(X, np.array([[1.0, -1.0]]), "edge image, K = [[1, -1]]", 0)]
+    if hidden:
+        gen = np.random.default_rng(303)
+        cases += [
+            (gen.standard_normal((6, 9)), np.array([[0.5, 0.0, -0.5]]),
+             "random 6x9 image, K = [[0.5, 0, -0.5]]", 1),
+            (gen.standard_normal((10, 10)), np.array([[0.5, -1.0],
+                                                      [2.0, 0.25]]),
+             "random 10x10 image, 2x2 K", 2),
+        ]
+    worst = 0.0
+    for X, K_true, label, seed in cases:
+        worst = max(worst, _check_one_kernel(fn, X, K_true, label,
+                                             learning_rate=0.5,
+                                             num_steps=200, seed=seed))
+    what = "the kernel" if len(cases) == 1 else f"all {len(cases)} kernels"
+    passed("learn_kernel", f"recovered {what} (worst error {worst:.0e} <= "
+                           f"5e-02), the loss never rises")
