@@ -20,8 +20,9 @@ def call_exercise(exercise, fn, *args, **kwargs):
         return fn(*args, **kwargs)
     except NotImplementedError:
         raise ExerciseError(
-            f"{exercise}: not implemented yet. Fill in the code between the "
-            f"TODO markers, run that cell, then run this check again."
+            f"{exercise}: not implemented yet. Replace the line raising "
+            f"NotImplementedError in the exercise cell with your code, run that "
+            f"cell, then run this check again."
         ) from None
     except Exception as err:  # the student's code may raise anything
         raise ExerciseError(
@@ -34,13 +35,24 @@ def _index(flat, shape):
     return tuple(int(i) for i in np.unravel_index(flat, shape))
 
 
-def compare(exercise, what, actual, expected, tol):
+def compare(exercise, what, actual, expected, tol, where=None):
     """Check ``actual`` against ``expected`` element by element.
 
     Passes when every ``|actual - expected| <= tol * max(1, |expected|)``.
     Returns the largest such scaled error; raises :class:`ExerciseError`
-    naming the worst element otherwise.
+    naming the worst element otherwise, followed by ``where`` (the case
+    that failed, e.g. ``"stride 2, pad 1"``) when given.
     """
+    try:
+        return _compare(exercise, what, actual, expected, tol)
+    except ExerciseError as err:
+        if where is None:
+            raise
+        raise ExerciseError(f"{err}; in {where}") from None
+
+
+def _compare(exercise, what, actual, expected, tol):
+    """:func:`compare` without the case description."""
     expected = np.asarray(expected)
     if not isinstance(actual, (np.ndarray, np.generic, float, int)):
         raise ExerciseError(

@@ -1,3 +1,412 @@
-"""Checkers for the exercises of notebook conv_pool."""
+"""Checkers for the convolution and pooling layers (notebook 03_naive_conv_pool).
 
-__all__ = []
+The checkers take the function to check as an argument and rely only on the
+layer contracts, ``forward(x, w, b, conv_param) -> (out, cache)`` and
+``backward(dout, cache) -> (dx, dw, db)`` (pooling: ``forward(x, pool_param)``
+and ``backward(dout, cache) -> dx``), so later notebooks can run them on their
+own versions of the layers as well.
+
+Layout: shared helpers, then one section per layer family. Each checker
+compares with hand-worked values, the package's naive reference and/or a
+numerical gradient in float64, with the tolerances defined just below.
+"""
+
+import numpy as np
+
+from cs231n_layers.checks._core import ExerciseError, call_exercise, compare, passed
+from cs231n_layers.gradient_check import eval_numerical_gradient_array, rel_error
+from cs231n_layers.naive_layers import conv_forward_naive, max_pool_forward_naive
+
+__all__ = [
+    "check_conv_forward",
+    "check_conv_backward",
+    "check_max_pool_forward",
+    "check_max_pool_backward",
+]
+
+FORWARD_TOL = 1e-10  # float64 forward vs exact values or the reference
+FLOAT32_TOL = 1e-5   # float32 forward vs the float64 reference
+GRAD_TOL = 1e-7      # rel_error of an analytic vs a numerical gradient
+
+# The 3-channel 4x4 image of the worked example in notebook 03 (N=1, C=3).
+SEED_X = np.array(
+    [3, 0, 4, 2, 6, 5, 4, 3, 3, 0, 2, 3, 1, 0, 3, 1,
+     1, 2, 0, 1, 3, 0, 2, 4, 1, 0, 3, 2, 4, 3, 0, 1,
+     4, 2, 0, 1, 1, 2, 0, 4, 3, 0, 4, 2, 6, 2, 4, 5],
+    dtype=np.float64,
+).reshape(1, 3, 4, 4)
+
+
+# ------------------------------------------------------------ shared helpers
+
+def _name(fn, default):
+    """The exercise's name in messages: the function's own name."""
+    name = getattr(fn, "__name__", "")
+    return name if name and name != "<lambda>" else default
+
+
+def _unpack(exercise, result, names):
+    """Check that ``result`` is a tuple of ``len(names)`` values."""
+    if not isinstance(result, tuple) or len(result) != len(names):
+        got = (f"a tuple of {len(result)}" if isinstance(result, tuple)
+               else type(result).__name__)
+        raise ExerciseError(
+            f"{exercise}: should return the tuple ({', '.join(names)}), "
+            f"got {got}"
+        )
+    return result
+
+
+def _check_gradient(exercise, what, analytic, numeric, where):
+    """Compare a gradient with its numerical estimate by ``rel_error``.
+
+    Returns the relative error; raises :class:`ExerciseError` naming the
+    element that differs most when it exceeds ``GRAD_TOL``.
+    """
+    # Type, shape and finiteness; the element-wise tolerance is never hit.
+    compare(exercise, what, analytic, numeric, np.inf, where)
+    err = rel_error(analytic, numeric)
+    if not err < GRAD_TOL:
+        diff = np.abs(np.asarray(analytic, dtype=np.float64) - numeric)
+        worst = tuple(int(i) for i in np.unravel_index(np.argmax(diff),
+                                                        diff.shape))
+        raise ExerciseError(
+            f"{exercise}: {what} has relative error {err:.1e} > tolerance "
+            f"{GRAD_TOL:.0e}; worst element {what}{list(worst)} = "
+            f"{analytic[worst]:.6g}, numerical gradient {numeric[worst]:.6g}; "
+            f"in {where}"
+        )
+    return err
+
+
+def _check_unchanged(exercise, what, before, after):
+    """Fail if an argument was modified in place."""
+    if not np.array_equal(before, after):
+        raise ExerciseError(
+            f"{exercise}: your code modified its argument {what} in place; "
+            f"work on a copy (or a new array) instead"
+        )
+
+
+def _separated(rng, shape):
+    """Values ``+-(0.5 + 0.1 k)`` for distinct k, in a random order.
+
+    No two lie within 0.1 of each other and none within 0.5 of zero, so a
+    numerical-gradient step (1e-5) never changes which element wins a
+    max-pooling window (no ties, no near-ties).
+    """
+    size = int(np.prod(shape))
+    magnitudes = 0.5 + 0.1 * rng.permutation(size)
+    signs = rng.choice([-1.0, 1.0], size=size)
+    return (signs * magnitudes).reshape(shape)
+
+
+# --------------------------------------------------------------- convolution
+
+# The worked example: filter 0 is all ones, filter 1 all twos, so each output
+# is the sum of one 2x2 window over the 3 channels (times 1 or 2), plus b.
+SEED_W = np.stack([np.ones((3, 2, 2)), np.full((3, 2, 2), 2.0)])
+SEED_B = np.array([0.5, -1.0])
+SEED_WINDOW_SUMS = np.array([[29.0, 21.0, 25.0],
+                             [24.0, 22.0, 33.0],
+                             [23.0, 21.0, 30.0]])
+SEED_CONV_OUT = np.stack([SEED_WINDOW_SUMS + 0.5, 2 * SEED_WINDOW_SUMS - 1.0])
+
+# (x shape, w shape, stride, pad); every case tiles its padded input exactly.
+CONV_FORWARD_CASES = {
+    False: [((2, 3, 5, 5), (4, 3, 3, 3), 1, 1),
+            ((1, 2, 6, 6), (3, 2, 2, 2), 2, 0),
+            ((2, 3, 5, 5), (2, 3, 3, 3), 2, 2),
+            ((1, 1, 4, 6), (2, 1, 3, 1), 1, 0)],
+    True: [((3, 2, 7, 5), (3, 2, 3, 3), 2, 1),
+           ((2, 4, 4, 4), (2, 4, 4, 4), 1, 0),
+           ((1, 3, 6, 8), (2, 3, 2, 4), 2, 1),
+           ((2, 2, 3, 3), (3, 2, 1, 1), 1, 2)],
+}
+CONV_BACKWARD_CASES = {
+    False: [((2, 3, 5, 5), (3, 3, 3, 3), 1, 1),
+            ((1, 2, 5, 5), (2, 2, 3, 3), 2, 1)],
+    True: [((2, 2, 6, 4), (3, 2, 2, 2), 2, 0),
+           ((1, 3, 5, 7), (2, 3, 3, 1), 2, 2)],
+}
+
+
+def _conv_where(x, w, conv_param):
+    return (f"x of shape {x.shape}, w of shape {w.shape}, "
+            f"stride {conv_param['stride']}, pad {conv_param['pad']}")
+
+
+def _random_conv(rng, x_shape, w_shape, stride, pad, dtype=np.float64):
+    x = rng.standard_normal(x_shape).astype(dtype)
+    w = rng.standard_normal(w_shape).astype(dtype)
+    b = rng.standard_normal(w_shape[0]).astype(dtype)
+    return x, w, b, {"stride": stride, "pad": pad}
+
+
+def check_conv_forward(fn, hidden=False):
+    """Check a convolution forward pass ``fn(x, w, b, conv_param)``.
+
+    Checks, in order: the hand-worked example of notebook 03 (known output,
+    tolerance ``FORWARD_TOL``); random float64 cases with stride 1-2 and pad
+    0-2 against :func:`cs231n_layers.conv_forward_naive` (output shape and
+    values, tolerance ``FORWARD_TOL`` relative); that ``x`` and ``w`` are
+    not modified; and that float32 inputs give a float32 output (values
+    within ``FLOAT32_TOL``).
+
+    Parameters
+    ----------
+    fn : callable
+        ``fn(x, w, b, conv_param) -> (out, cache)``; any implementation with
+        this contract (naive or fast).
+    hidden : bool
+        Run the grader's extra cases (other shapes and seed) instead.
+
+    Raises
+    ------
+    ExerciseError
+        On an unfinished stub, an exception, a wrong return type, shape or
+        dtype, or the worst element beyond the tolerance.
+    """
+    exercise = _name(fn, "conv forward")
+    rng = np.random.default_rng(31 if hidden else 3)
+    worst = 0.0
+    if not hidden:
+        x, w, b = SEED_X.copy(), SEED_W.copy(), SEED_B.copy()
+        cp = {"stride": 1, "pad": 0}
+        out, _ = _unpack(exercise, call_exercise(exercise, fn, x, w, b, cp),
+                         ("out", "cache"))
+        worst = compare(exercise, "out", out, SEED_CONV_OUT[None],
+                         FORWARD_TOL, "the hand-worked example of notebook 03")
+    for case in CONV_FORWARD_CASES[hidden]:
+        x, w, b, cp = _random_conv(rng, *case)
+        x0, w0 = x.copy(), w.copy()
+        out, _ = _unpack(exercise, call_exercise(exercise, fn, x, w, b, cp),
+                         ("out", "cache"))
+        _check_unchanged(exercise, "x", x0, x)
+        _check_unchanged(exercise, "w", w0, w)
+        expected, _ = conv_forward_naive(x, w, b, cp)
+        worst = max(worst, compare(exercise, "out", out, expected,
+                                    FORWARD_TOL, _conv_where(x, w, cp)))
+    x, w, b, cp = _random_conv(rng, *CONV_FORWARD_CASES[hidden][0],
+                               dtype=np.float32)
+    out, _ = _unpack(exercise, call_exercise(exercise, fn, x, w, b, cp),
+                     ("out", "cache"))
+    if getattr(out, "dtype", None) != np.float32:
+        raise ExerciseError(
+            f"{exercise}: float32 inputs gave a {getattr(out, 'dtype', None)}"
+            f" output; keep the inputs' dtype (e.g. np.zeros(..., "
+            f"dtype=x.dtype))"
+        )
+    expected, _ = conv_forward_naive(*(a.astype(np.float64) for a in (x, w, b)),
+                                     cp)
+    compare(exercise, "out (float32)", out, expected, FLOAT32_TOL,
+             _conv_where(x, w, cp))
+    what = ("hidden cases" if hidden else
+            "hand-worked example and random cases")
+    passed(exercise, f"{what} (stride 1-2, pad 0-2) match, worst error "
+                     f"{worst:.0e} (tolerance {FORWARD_TOL:.0e}); float32 "
+                     f"stays float32")
+
+
+def check_conv_backward(forward, backward, hidden=False):
+    """Check a convolution backward pass against numerical gradients.
+
+    For each case, runs ``forward`` on random float64 inputs, then
+    ``backward`` on a random upstream gradient ``dout``, and compares
+    ``dx``, ``dw`` and ``db`` with centred-difference gradients of
+    ``sum(forward(...)[0] * dout)`` through the same ``forward``
+    (:func:`cs231n_layers.eval_numerical_gradient_array`). Passes when each
+    ``rel_error`` is below ``GRAD_TOL``; also checks that ``dout`` and the
+    cache are not modified.
+
+    Parameters
+    ----------
+    forward : callable
+        ``forward(x, w, b, conv_param) -> (out, cache)``, assumed correct
+        (pass the package's reference to check a backward pass on its own).
+    backward : callable
+        ``backward(dout, cache) -> (dx, dw, db)``, the function checked.
+    hidden : bool
+        Run the grader's extra cases (other shapes and seed) instead.
+
+    Raises
+    ------
+    ExerciseError
+        On an unfinished stub, an exception, a wrong return type or shape, or
+        a gradient whose relative error exceeds ``GRAD_TOL`` (naming its
+        worst element).
+    """
+    exercise = _name(backward, "conv backward")
+    fwd_name = _name(forward, "conv forward")
+    rng = np.random.default_rng(37 if hidden else 7)
+    worst = 0.0
+    for case in CONV_BACKWARD_CASES[hidden]:
+        x, w, b, cp = _random_conv(rng, *case)
+        where = _conv_where(x, w, cp)
+        out, cache = _unpack(fwd_name,
+                             call_exercise(fwd_name, forward, x, w, b, cp),
+                             ("out", "cache"))
+        dout = rng.standard_normal(np.shape(out))
+        dout0, x0, w0 = dout.copy(), x.copy(), w.copy()
+        grads = _unpack(exercise, call_exercise(exercise, backward, dout, cache),
+                        ("dx", "dw", "db"))
+        _check_unchanged(exercise, "dout", dout0, dout)
+        _check_unchanged(exercise, "cache (x)", x0, x)
+        _check_unchanged(exercise, "cache (w)", w0, w)
+        numeric = {
+            "dx": lambda v: forward(v, w, b, cp)[0],
+            "dw": lambda v: forward(x, v, b, cp)[0],
+            "db": lambda v: forward(x, w, v, cp)[0],
+        }
+        for grad, (what, f), point in zip(grads, numeric.items(), (x, w, b)):
+            num = eval_numerical_gradient_array(f, point, dout)
+            worst = max(worst, _check_gradient(exercise, what, grad, num,
+                                               where))
+    what = "hidden cases" if hidden else "stride 1 and 2, with padding"
+    passed(exercise, f"dx, dw, db match numerical gradients ({what}), worst "
+                     f"relative error {worst:.0e} (tolerance {GRAD_TOL:.0e})")
+
+
+# --------------------------------------------------------------- max pooling
+
+# Channel 0 of SEED_X, pooled by hand (ties do not matter in the forward).
+POOL_HAND = [
+    ({"pool_height": 2, "pool_width": 2, "stride": 2},
+     np.array([[6.0, 4.0], [3.0, 3.0]])),
+    ({"pool_height": 3, "pool_width": 3, "stride": 1},   # overlapping
+     np.array([[6.0, 5.0], [6.0, 5.0]])),
+]
+
+# (x shape, (pool_height, pool_width, stride), all values negative?)
+MAX_POOL_FORWARD_CASES = {
+    False: [((2, 3, 4, 4), (2, 2, 2), False),
+            ((1, 2, 5, 5), (3, 3, 1), False),
+            ((2, 2, 7, 7), (3, 3, 2), True)],
+    True: [((2, 2, 5, 7), (3, 2, 1), False),
+           ((1, 3, 9, 5), (3, 1, 2), False),
+           ((2, 1, 6, 6), (4, 4, 2), True)],
+}
+MAX_POOL_BACKWARD_CASES = {
+    False: [((2, 2, 4, 4), (2, 2, 2)),
+            ((1, 2, 5, 5), (3, 3, 1)),
+            ((1, 1, 7, 7), (3, 3, 2))],
+    True: [((2, 2, 5, 7), (3, 2, 1)),
+           ((1, 2, 9, 5), (3, 1, 2)),
+           ((2, 1, 6, 6), (4, 4, 2))],
+}
+
+
+def _pool_param(ph, pw, stride):
+    return {"pool_height": ph, "pool_width": pw, "stride": stride}
+
+
+def _pool_where(x, pp):
+    return (f"x of shape {x.shape}, {pp['pool_height']}x{pp['pool_width']} "
+            f"windows, stride {pp['stride']}")
+
+
+def check_max_pool_forward(fn, hidden=False):
+    """Check a max-pooling forward pass ``fn(x, pool_param)``.
+
+    Checks the hand-worked 4x4 example of notebook 03 (2x2 windows with
+    stride 2, and overlapping 3x3 windows with stride 1), then random
+    tie-free float64 inputs against :func:`cs231n_layers.max_pool_forward_naive`
+    (including overlapping windows and an all-negative input), that ``x`` is
+    not modified, and that float32 stays float32. A maximum is computed
+    exactly, so a correct function is well within ``FORWARD_TOL``.
+
+    Parameters
+    ----------
+    fn : callable
+        ``fn(x, pool_param) -> (out, cache)``.
+    hidden : bool
+        Run the grader's extra cases (other shapes and seed) instead.
+
+    Raises
+    ------
+    ExerciseError
+        On an unfinished stub, an exception, a wrong return type, shape or
+        dtype, or a wrong value (naming the worst element).
+    """
+    exercise = _name(fn, "max pool forward")
+    rng = np.random.default_rng(53 if hidden else 5)
+    if not hidden:
+        for pp, expected in POOL_HAND:
+            x = SEED_X[:, :1].copy()
+            out, _ = _unpack(exercise, call_exercise(exercise, fn, x, pp),
+                             ("out", "cache"))
+            compare(exercise, "out", out, expected[None, None], FORWARD_TOL,
+                     f"the hand-worked 4x4 example, {_pool_where(x, pp)}")
+    for shape, window, negative in MAX_POOL_FORWARD_CASES[hidden]:
+        x, pp = _separated(rng, shape), _pool_param(*window)
+        if negative:
+            x = -np.abs(x)
+        x0 = x.copy()
+        out, _ = _unpack(exercise, call_exercise(exercise, fn, x, pp),
+                         ("out", "cache"))
+        _check_unchanged(exercise, "x", x0, x)
+        expected, _ = max_pool_forward_naive(x, pp)
+        where = _pool_where(x, pp) + (" (all values negative)" if negative
+                                      else "")
+        compare(exercise, "out", out, expected, FORWARD_TOL, where)
+    x = _separated(rng, (1, 2, 4, 4)).astype(np.float32)
+    out, _ = _unpack(exercise, call_exercise(exercise, fn, x, POOL_HAND[0][0]),
+                     ("out", "cache"))
+    if getattr(out, "dtype", None) != np.float32:
+        raise ExerciseError(
+            f"{exercise}: float32 input gave a {getattr(out, 'dtype', None)} "
+            f"output; keep the input's dtype (e.g. np.zeros(..., "
+            f"dtype=x.dtype))"
+        )
+    what = "hidden cases" if hidden else "hand-worked example and random cases"
+    passed(exercise, f"{what} match, overlapping windows and negative inputs "
+                     f"included; float32 stays float32")
+
+
+def check_max_pool_backward(forward, backward, hidden=False):
+    """Check a max-pooling backward pass against numerical gradients.
+
+    Inputs are tie-free (values at least 0.1 apart, see ``_separated``), so
+    every window has one clear maximum and the numerical gradient of
+    ``sum(forward(x)[0] * dout)`` is exact up to rounding. Cases include
+    overlapping windows, where one input can be the maximum of several
+    windows and must collect all their gradients. Passes when ``rel_error``
+    is below ``GRAD_TOL``; also checks that ``dout`` and ``x`` are not
+    modified.
+
+    Parameters
+    ----------
+    forward : callable
+        ``forward(x, pool_param) -> (out, cache)``, assumed correct.
+    backward : callable
+        ``backward(dout, cache) -> dx``, the function checked.
+    hidden : bool
+        Run the grader's extra cases (other shapes and seed) instead.
+
+    Raises
+    ------
+    ExerciseError
+        On an unfinished stub, an exception, a wrong return type or shape, or
+        a relative error above ``GRAD_TOL`` (naming the worst element).
+    """
+    exercise = _name(backward, "max pool backward")
+    fwd_name = _name(forward, "max pool forward")
+    rng = np.random.default_rng(59 if hidden else 9)
+    worst = 0.0
+    for shape, window in MAX_POOL_BACKWARD_CASES[hidden]:
+        x, pp = _separated(rng, shape), _pool_param(*window)
+        out, cache = _unpack(fwd_name, call_exercise(fwd_name, forward, x, pp),
+                             ("out", "cache"))
+        dout = rng.standard_normal(np.shape(out))
+        dout0, x0 = dout.copy(), x.copy()
+        dx = call_exercise(exercise, backward, dout, cache)
+        _check_unchanged(exercise, "dout", dout0, dout)
+        _check_unchanged(exercise, "cache (x)", x0, x)
+        num = eval_numerical_gradient_array(lambda v: forward(v, pp)[0], x,
+                                            dout)
+        worst = max(worst, _check_gradient(exercise, "dx", dx, num,
+                                           _pool_where(x, pp)))
+    what = "hidden cases" if hidden else "overlapping windows included"
+    passed(exercise, f"dx matches the numerical gradient on tie-free inputs "
+                     f"({what}), worst relative error {worst:.0e} (tolerance "
+                     f"{GRAD_TOL:.0e})")
