@@ -8,8 +8,10 @@ from cs231n_layers.classifiers.cnn import ThreeLayerConvNet
 from cs231n_layers.correlation import conv_output_size, corr2d
 from cs231n_layers.data import (
     FASHION_MNIST_CLASSES,
+    FASHION_MNIST_MD5,
     DownloadError,
     download_fashion_mnist,
+    fashion_mnist_dir,
     get_fashion_mnist_data,
     load_fashion_mnist,
     read_idx,
@@ -59,7 +61,9 @@ __version__ = "0.1.0"
 
 __all__ = [
     "FASHION_MNIST_CLASSES",
+    "FASHION_MNIST_MD5",
     "DownloadError",
+    "fashion_mnist_dir",
     "download_fashion_mnist",
     "get_fashion_mnist_data",
     "load_fashion_mnist",

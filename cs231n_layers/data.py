@@ -33,6 +33,7 @@ import time
 import warnings
 import zlib
 from pathlib import Path
+from types import MappingProxyType
 
 import numpy as np
 import pooch
@@ -40,7 +41,9 @@ import requests
 
 __all__ = [
     "FASHION_MNIST_CLASSES",
+    "FASHION_MNIST_MD5",
     "DownloadError",
+    "fashion_mnist_dir",
     "download_fashion_mnist",
     "read_idx",
     "load_fashion_mnist",
@@ -67,6 +70,8 @@ _MD5 = {
     "t10k-images-idx3-ubyte.gz": "bef4ecab320f06d8554ea6380940ec79",
     "t10k-labels-idx1-ubyte.gz": "bb300cfdad3c16e7a12a480ee83cd310",
 }
+# The official checksums for readers (read-only; the loader uses _MD5).
+FASHION_MNIST_MD5 = MappingProxyType(dict(_MD5))
 # Sources tried after $FASHION_MNIST_URL, in order. Tests point these at a
 # local server so that no test can ever reach the internet.
 _DEFAULT_BASE_URLS = (
@@ -122,6 +127,22 @@ def _resolve_root(func, root):
         raise TypeError(f"{func}: root must be a str, a path or None, got "
                         f"{type(root).__name__} {root!r}")
     return Path(root).expanduser()
+
+
+def fashion_mnist_dir(root=None):
+    """The folder the loader reads and writes the four files in.
+
+    Parameters
+    ----------
+    root : str, path or None
+        Returned as a Path when given; otherwise ``$CS231N_DATA_DIR`` when
+        set, else the repository's ``data/`` folder.
+
+    Returns
+    -------
+    pathlib.Path
+    """
+    return _resolve_root("fashion_mnist_dir", root)
 
 
 def _sources():

@@ -95,8 +95,9 @@ def leftovers(root):
 
 def test_public_names_and_classes():
     assert data.__all__ == [
-        "FASHION_MNIST_CLASSES", "DownloadError", "download_fashion_mnist",
-        "read_idx", "load_fashion_mnist", "get_fashion_mnist_data",
+        "FASHION_MNIST_CLASSES", "FASHION_MNIST_MD5", "DownloadError",
+        "fashion_mnist_dir", "download_fashion_mnist", "read_idx",
+        "load_fashion_mnist", "get_fashion_mnist_data",
         "synthetic_fashion_mnist"]
     assert FASHION_MNIST_CLASSES == (
         "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
@@ -105,6 +106,7 @@ def test_public_names_and_classes():
 
 
 def test_official_table_and_sources():
+    assert dict(data.FASHION_MNIST_MD5) == OFFICIAL_MD5
     assert OFFICIAL_MD5 == {
         "train-images-idx3-ubyte.gz": "8d4fb7e6c68d591d4c3dfef9ec88bf0d",
         "train-labels-idx1-ubyte.gz": "25c81989df183df01b3e8a0aad5dffbe",
@@ -130,8 +132,10 @@ def test_default_root_is_repo_data_whatever_the_cwd(monkeypatch, tmp_path):
     monkeypatch.delenv("CS231N_DATA_DIR")
     monkeypatch.chdir(tmp_path)
     assert str(data._resolve_root("f", None)) == os.path.realpath(repo_data)
+    assert data.fashion_mnist_dir() == data._resolve_root("f", None)
     monkeypatch.setenv("CS231N_DATA_DIR", str(tmp_path / "elsewhere"))
     assert data._resolve_root("f", None) == tmp_path / "elsewhere"
+    assert data.fashion_mnist_dir() == tmp_path / "elsewhere"
     assert data._resolve_root("f", tmp_path / "given") == tmp_path / "given"
     with pytest.raises(TypeError, match="root"):
         data._resolve_root("f", 3)
