@@ -46,5 +46,15 @@ notebooks: setup
 	$(TEST_ENV) $(PY) tools/run_notebooks.py
 	$(PY) tools/nbexport.py --check
 
+bench: setup
+	$(TEST_ENV) $(PY) tools/bench.py
+
+student: setup
+	$(PY) tools/student.py
+
+grade: setup
+	$(if $(NB),,$(error NB is not set: make grade NB=path/to/notebook.ipynb))
+	$(TEST_ENV) $(PY) tools/grade.py "$(NB)"
+
 clean:
 	rm -rf build .pytest_cache

@@ -3,10 +3,10 @@ import numpy as np
 
 from cs231n_layers._validation import check_float_array, check_int
 from cs231n_layers.layer_utils import (
+    _conv_relu_pool_train_backward,
+    _conv_relu_pool_train_forward,
     affine_relu_backward,
     affine_relu_forward,
-    conv_relu_pool_backward,
-    conv_relu_pool_forward,
 )
 from cs231n_layers.layers import affine_backward, affine_forward, softmax_loss
 
@@ -48,6 +48,12 @@ class ThreeLayerConvNet:
 
     Notes
     -----
+    ``loss`` reuses the convolutional layer's big temporary arrays from one
+    call to the next (about 16 MB for the default model and a batch of 64,
+    in float32), so one model must not run ``loss`` in two threads at once.
+    It also skips the gradient with respect to ``X``, which training never
+    needs.
+
     Introduced in notebook 05_three_layer_convnet.
     """
 
@@ -81,6 +87,9 @@ class ThreeLayerConvNet:
         self.input_dim = (C, H, W)
         self.reg = float(reg)
         self.dtype = np.dtype(dtype)
+        # The convolutional layer's big temporary arrays, reused by every
+        # call of loss (see fast_layers._scratch for why).
+        self._workspace = {}
         rng = np.random.default_rng(seed)
         shapes = {
             "W1": (F, C, K, K), "b1": (F,),
@@ -134,21 +143,25 @@ class ThreeLayerConvNet:
         conv_param = {"stride": 1, "pad": (K - 1) // 2}
         pool_param = {"pool_height": 2, "pool_width": 2, "stride": 2}
 
-        h1, cache1 = conv_relu_pool_forward(X, p["W1"], p["b1"], conv_param,
-                                            pool_param)
+        # conv_relu_pool_forward, with the convolution's arrays reused
+        h1, cache1 = _conv_relu_pool_train_forward(
+            X, p["W1"], p["b1"], conv_param, pool_param, self._workspace)
         h2, cache2 = affine_relu_forward(h1, p["W2"], p["b2"])
         scores, cache3 = affine_forward(h2, p["W3"], p["b3"])
         if y is None:
             return scores
 
         data_loss, dscores = softmax_loss(scores, y)
-        weights = ("W1", "W2", "W3")
-        reg_loss = 0.5 * self.reg * sum(float(np.sum(p[w] * p[w]))
-                                        for w in weights)
         grads = {}
         dh2, grads["W3"], grads["b3"] = affine_backward(dscores, cache3)
         dh1, grads["W2"], grads["b2"] = affine_relu_backward(dh2, cache2)
-        _, grads["W1"], grads["b1"] = conv_relu_pool_backward(dh1, cache1)
-        for w in weights:
-            grads[w] = grads[w] + self.reg * p[w]
+        # conv_relu_pool_backward without the gradient with respect to X,
+        # which training never needs
+        grads["W1"], grads["b1"] = _conv_relu_pool_train_backward(dh1, cache1)
+        reg_loss = 0.0
+        if self.reg:
+            for w in ("W1", "W2", "W3"):
+                # vdot(w, w) is sum(w * w) without a temporary array.
+                reg_loss += 0.5 * self.reg * float(np.vdot(p[w], p[w]))
+                grads[w] += self.reg * p[w]  # grads[w] is a fresh array
         return data_loss + reg_loss, grads
