@@ -4,6 +4,8 @@ Each checker is tried three ways: the package's reference passes, an
 unfinished stub gives one "not implemented yet" line, and subtly wrong
 versions (missing bias, flipped kernel, zero-initialised maximum, ``=``
 instead of ``+=``...) fail naming the worst element and the tolerance.
+Notebook 04 grades its two exercises with the same checkers; the last
+section tries them on those exercises' solutions and likely slips.
 """
 import numpy as np
 import pytest
@@ -240,3 +242,157 @@ def test_checkers_leave_global_random_state_alone():
     before = np.random.get_state()[1].copy()
     check_max_pool_forward(cl.max_pool_forward_naive)
     np.testing.assert_array_equal(np.random.get_state()[1], before)
+
+
+# ------------------------------------ notebook 04: the same checkers reused
+#
+# Notebook 04's exercises are checked by check_conv_forward and
+# check_max_pool_forward. Their solutions are written out here (they live in
+# the notebook only), with the slips a student is likely to make there.
+
+def conv_forward_matmul(x, w, b, conv_param):
+    """Notebook 04, exercise 1: im2col, a per-sample view, one matmul."""
+    S, P = conv_param["stride"], conv_param["pad"]
+    N, F, (_, _, KH, KW) = x.shape[0], w.shape[0], w.shape
+    OH = (x.shape[2] + 2 * P - KH) // S + 1
+    OW = (x.shape[3] + 2 * P - KW) // S + 1
+    rows = cl.im2col(x, KH, KW, stride=S, pad=P)
+    cols = rows.reshape(N, OH * OW, -1).transpose(0, 2, 1)
+    out = w.reshape(F, -1) @ cols + b.reshape(F, 1)
+    return out.reshape(N, F, OH, OW), (x, w, b, dict(conv_param), cols)
+
+
+def max_pool_forward_slices(x, pool_param):
+    """Notebook 04, exercise 2: the maximum of PH*PW strided slices."""
+    PH, PW, S = (pool_param[k] for k in ("pool_height", "pool_width",
+                                          "stride"))
+    OH, OW = (x.shape[2] - PH) // S + 1, (x.shape[3] - PW) // S + 1
+    out = x[:, :, 0:S * OH:S, 0:S * OW:S].copy()
+    for a in range(PH):
+        for d in range(PW):
+            np.maximum(out, x[:, :, a:a + S * OH:S, d:d + S * OW:S], out=out)
+    return out, (x, dict(pool_param))
+
+
+@pytest.mark.parametrize("hidden", [False, True], ids=["visible", "hidden"])
+def test_notebook_04_solutions_pass(capsys, hidden):
+    check_conv_forward(conv_forward_matmul, hidden=hidden)
+    check_max_pool_forward(max_pool_forward_slices, hidden=hidden)
+    out = capsys.readouterr().out.splitlines()
+    assert [line.split(":")[0] for line in out] == [
+        "PASSED conv_forward_matmul", "PASSED max_pool_forward_slices"]
+
+
+def test_notebook_04_solution_keeps_the_fast_cache_layout():
+    # The exercise returns the cache of conv_forward_fast, so the package's
+    # backward pass accepts it and gives the same gradients.
+    rng = np.random.default_rng(0)
+    x, w = rng.standard_normal((2, 3, 7, 7)), rng.standard_normal((4, 3, 3, 3))
+    b, cp = rng.standard_normal(4), {"stride": 2, "pad": 1}
+    out, cache = conv_forward_matmul(x, w, b, cp)
+    dout = rng.standard_normal(out.shape)
+    _, fast_cache = cl.conv_forward_fast(x, w, b, cp)
+    np.testing.assert_array_equal(cache[4], fast_cache[4])
+    for mine, ref in zip(cl.conv_backward_fast(dout, cache),
+                         cl.conv_backward_fast(dout, fast_cache)):
+        np.testing.assert_allclose(mine, ref, rtol=1e-12, atol=1e-12)
+
+
+def test_notebook_04_stubs_give_one_line_naming_the_exercise():
+    def conv_forward_matmul(x, w, b, conv_param):
+        raise NotImplementedError("Exercise nb04_conv_forward_matmul")
+
+    def max_pool_forward_slices(x, pool_param):
+        raise NotImplementedError("Exercise nb04_max_pool_forward_slices")
+
+    for check, stub in [(check_conv_forward, conv_forward_matmul),
+                        (check_max_pool_forward, max_pool_forward_slices)]:
+        with pytest.raises(ExerciseError) as info:
+            check(stub)
+        text = str(info.value)
+        assert text.startswith(f"{stub.__name__}: not implemented yet")
+        assert "\n" not in text
+
+
+def matmul_reshape_not_transpose(x, w, b, conv_param):
+    """reshape(N, K, M) instead of swapping the axes: scrambled columns."""
+    S, P = conv_param["stride"], conv_param["pad"]
+    N, F, (_, C, KH, KW) = x.shape[0], w.shape[0], w.shape
+    OH = (x.shape[2] + 2 * P - KH) // S + 1
+    OW = (x.shape[3] + 2 * P - KW) // S + 1
+    rows = cl.im2col(x, KH, KW, stride=S, pad=P)
+    cols = rows.reshape(N, C * KH * KW, OH * OW)
+    out = w.reshape(F, -1) @ cols + b.reshape(F, 1)
+    return out.reshape(N, F, OH, OW), (x, w, b, dict(conv_param), cols)
+
+
+def matmul_no_bias(x, w, b, conv_param):
+    out, cache = conv_forward_matmul(x, w, b, conv_param)
+    return out - b.reshape(1, -1, 1, 1), cache
+
+
+def matmul_bias_as_row(x, w, b, conv_param):
+    """b added along the last axis: only broadcasts when F == OH*OW."""
+    out, cache = conv_forward_matmul(x, w, np.zeros_like(b), conv_param)
+    N, F, OH, OW = out.shape
+    return (out.reshape(N, F, OH * OW) + b).reshape(out.shape), cache
+
+
+def matmul_in_float64(x, w, b, conv_param):
+    out, cache = conv_forward_matmul(x, w, b, conv_param)
+    return out.astype(np.float64), cache
+
+
+@pytest.mark.parametrize("fn, message", [
+    (matmul_reshape_not_transpose,
+     WORST.format("out") + ".*hand-worked example"),
+    (matmul_no_bias, WORST.format("out") + ".*hand-worked example"),
+    (matmul_bias_as_row, "your code raised ValueError"),
+    (matmul_in_float64, "float32 inputs gave a float64 output"),
+])
+def test_notebook_04_conv_slips(fn, message):
+    pattern = fn.__name__ + ": " + message
+    with pytest.raises(ExerciseError, match=pattern) as info:
+        check_conv_forward(fn)
+    assert "\n" not in str(info.value)
+
+
+def slices_from_zero(x, pool_param):
+    """Starts the maximum at 0: wrong when a whole window is negative."""
+    out, cache = max_pool_forward_slices(x, pool_param)
+    return np.maximum(out, 0.0), cache
+
+
+def slices_first_column_only(x, pool_param):
+    """Loops over the window's rows but forgets its columns (d = 0 only)."""
+    PH, S = pool_param["pool_height"], pool_param["stride"]
+    OH = (x.shape[2] - PH) // S + 1
+    OW = (x.shape[3] - pool_param["pool_width"]) // S + 1
+    out = x[:, :, 0:S * OH:S, 0:S * OW:S].copy()
+    for a in range(PH):
+        np.maximum(out, x[:, :, a:a + S * OH:S, 0:S * OW:S], out=out)
+    return out, (x, dict(pool_param))
+
+
+def slices_into_x(x, pool_param):
+    """Keeps the maximum in the first slice itself, a view of x."""
+    PH, PW, S = (pool_param[k] for k in ("pool_height", "pool_width",
+                                          "stride"))
+    OH, OW = (x.shape[2] - PH) // S + 1, (x.shape[3] - PW) // S + 1
+    out = x[:, :, 0:S * OH:S, 0:S * OW:S]
+    for a in range(PH):
+        for d in range(PW):
+            np.maximum(out, x[:, :, a:a + S * OH:S, d:d + S * OW:S], out=out)
+    return out.copy(), (x, dict(pool_param))
+
+
+@pytest.mark.parametrize("fn, message", [
+    (slices_from_zero, r"worst element out\[[0-9, ]+\] = 0, expected -"),
+    (slices_first_column_only, WORST.format("out")),
+    (slices_into_x, "your code modified its argument x in place"),
+])
+def test_notebook_04_pool_slips(fn, message):
+    pattern = fn.__name__ + ": " + message
+    with pytest.raises(ExerciseError, match=pattern) as info:
+        check_max_pool_forward(fn)
+    assert "\n" not in str(info.value)

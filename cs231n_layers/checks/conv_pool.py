@@ -4,7 +4,9 @@ The checkers take the function to check as an argument and rely only on the
 layer contracts, ``forward(x, w, b, conv_param) -> (out, cache)`` and
 ``backward(dout, cache) -> (dx, dw, db)`` (pooling: ``forward(x, pool_param)``
 and ``backward(dout, cache) -> dx``), so later notebooks can run them on their
-own versions of the layers as well.
+own versions of the layers as well: notebook 04_fast_conv_pool grades its
+exercises (``conv_forward_matmul``, ``max_pool_forward_slices``) and checks
+the package's fast layers with them.
 
 Layout: shared helpers, then one section per layer family. Each checker
 compares with hand-worked values, the package's naive reference and/or a
