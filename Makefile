@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 # The course runs offline on a clearly labelled stand-in only when this is set.
 TEST_ENV := CS231N_ALLOW_SYNTHETIC=1 OMP_NUM_THREADS=2 OPENBLAS_NUM_THREADS=2
 
-.PHONY: help setup lab test test-unit test-notebooks export notebooks student grade bench clean
+.PHONY: help setup lab test test-unit export notebooks student student-lab grade bench clean
 
 help:
 	@echo "make lab        JupyterLab on notebooks/ (sets up .venv on first use)"
@@ -16,6 +16,7 @@ help:
 	@echo "make export     regenerate package modules from #| export cells"
 	@echo "make notebooks  re-execute every notebook in place (maintainers)"
 	@echo "make student    write the student edition to build/student/"
+	@echo "make student-lab  JupyterLab on the student edition"
 	@echo "make grade NB=path/to/notebook.ipynb   grade a filled-in notebook"
 	@echo "make bench      benchmark naive vs fast layers (and PyTorch if installed)"
 
@@ -51,6 +52,9 @@ bench: setup
 
 student: setup
 	$(PY) tools/student.py
+
+student-lab: student
+	$(VENV)/bin/jupyter lab build/student
 
 grade: setup
 	$(if $(NB),,$(error NB is not set: make grade NB=path/to/notebook.ipynb))
