@@ -35,7 +35,7 @@ lab: setup
 
 test: setup
 	$(TEST_ENV) $(PY) -m pytest tests notebooks --nbval --nbval-current-env \
-		--nbval-sanitize-with tools/nbval_sanitize.cfg -p no:cacheprovider
+		-p no:cacheprovider
 
 test-unit: setup
 	$(TEST_ENV) $(PY) -m pytest tests
