@@ -3,28 +3,14 @@ import numpy as np
 import pytest
 
 from cs231n_layers import col2im, im2col
-
-# The im2row example of a seed notebook: N=2, C=2, H=2, W=3.
-IMG = [[[[1, 2, 3], [4, 5, 6]], [[6, 5, 4], [3, 2, 1]]],
-       [[[0, 1, 0], [2, 2, 3]], [[2, 3, 3], [6, 6, 6]]]]
-IMG_COLS = [[1, 2, 4, 5, 6, 5, 3, 2],
-            [2, 3, 5, 6, 5, 4, 2, 1],
-            [0, 1, 2, 2, 2, 3, 6, 6],
-            [1, 0, 2, 3, 3, 3, 6, 6]]
-
-# The im2col walk-through seed: one 3-channel 4x4 image, 2x2 kernel.
-SEED_RAW = [3, 0, 4, 2, 6, 5, 4, 3, 3, 0, 2, 3, 1, 0, 3, 1,
-            1, 2, 0, 1, 3, 0, 2, 4, 1, 0, 3, 2, 4, 3, 0, 1,
-            4, 2, 0, 1, 1, 2, 0, 4, 3, 0, 4, 2, 6, 2, 4, 5]
-SEED_COLS = [[3, 0, 6, 5, 1, 2, 3, 0, 4, 2, 1, 2],
-             [0, 4, 5, 4, 2, 0, 0, 2, 2, 0, 2, 0],
-             [4, 2, 4, 3, 0, 1, 2, 4, 0, 1, 0, 4],
-             [6, 5, 3, 0, 3, 0, 1, 0, 1, 2, 3, 0],
-             [5, 4, 0, 2, 0, 2, 0, 3, 2, 0, 0, 4],
-             [4, 3, 2, 3, 2, 4, 3, 2, 0, 4, 4, 2],
-             [3, 0, 1, 0, 1, 0, 4, 3, 3, 0, 6, 2],
-             [0, 2, 0, 3, 0, 3, 3, 0, 0, 4, 2, 4],
-             [2, 3, 3, 1, 3, 2, 0, 1, 4, 2, 4, 5]]
+# The two worked examples of the seeds (the im2row notebook's 2x2x2x3 input
+# and the im2col walk-through's 1x3x4x4 input), stated once, in the checkers.
+from cs231n_layers.checks.im2col import (
+    EXAMPLE_1x3x4x4,
+    EXAMPLE_1x3x4x4_COLS,
+    EXAMPLE_2x2x2x3,
+    EXAMPLE_2x2x2x3_COLS,
+)
 
 # (N, C, H, W, KH, KW, S, P); every stride tiles the padded input.
 GEOMETRIES = [
@@ -44,14 +30,15 @@ def out_size(size, kernel, stride, pad):
 
 
 def test_im2col_seed_notebook_example():
-    cols = im2col(np.array(IMG, dtype=np.float64), 2, 2)
-    np.testing.assert_array_equal(cols, IMG_COLS)
+    cols = im2col(EXAMPLE_2x2x2x3, 2, 2)
+    assert cols.shape == (4, 8)
+    np.testing.assert_array_equal(cols, EXAMPLE_2x2x2x3_COLS)
 
 
 def test_im2col_walk_through_seed():
-    x = np.array(SEED_RAW, dtype=np.float64).reshape(1, 3, 4, 4)
-    np.testing.assert_array_equal(im2col(x, 2, 2, stride=1, pad=0),
-                                  SEED_COLS)
+    cols = im2col(EXAMPLE_1x3x4x4, 2, 2, stride=1, pad=0)
+    assert cols.shape == (9, 12)
+    np.testing.assert_array_equal(cols, EXAMPLE_1x3x4x4_COLS)
 
 
 @pytest.mark.parametrize("geometry", GEOMETRIES, ids=GEOMETRY_IDS)

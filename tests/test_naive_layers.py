@@ -14,6 +14,7 @@ from cs231n_layers import (
     max_pool_forward_naive,
     rel_error,
 )
+from cs231n_layers.checks.im2col import EXAMPLE_1x3x4x4
 
 GRAD_TOL = 1e-7
 
@@ -22,11 +23,8 @@ D2L_X = [[0.0, 1.0, 2.0], [3.0, 4.0, 5.0], [6.0, 7.0, 8.0]]
 D2L_K = [[0.0, 1.0], [2.0, 3.0]]
 D2L_Y = [[19.0, 25.0], [37.0, 43.0]]
 
-# The im2col walk-through seed: one 3-channel 4x4 image ...
-SEED_RAW = [3, 0, 4, 2, 6, 5, 4, 3, 3, 0, 2, 3, 1, 0, 3, 1,
-            1, 2, 0, 1, 3, 0, 2, 4, 1, 0, 3, 2, 4, 3, 0, 1,
-            4, 2, 0, 1, 1, 2, 0, 4, 3, 0, 4, 2, 6, 2, 4, 5]
-# ... whose 2x2 windows (all 3 channels, 12 values each) sum to these, by hand.
+# The im2col walk-through seed's 3-channel 4x4 image (EXAMPLE_1x3x4x4),
+# whose 2x2 windows (all 3 channels, 12 values each) sum to these, by hand.
 SEED_WINDOW_SUMS = [[29.0, 21.0, 25.0], [24.0, 22.0, 33.0],
                     [23.0, 21.0, 30.0]]
 SEED_CONV_OUT = [SEED_WINDOW_SUMS,                       # filter of ones
@@ -42,7 +40,7 @@ POOL_2x2_S2 = {"pool_height": 2, "pool_width": 2, "stride": 2}
 
 
 def seed_conv_inputs():
-    x = np.array(SEED_RAW, dtype=np.float64).reshape(1, 3, 4, 4)
+    x = EXAMPLE_1x3x4x4.copy()
     w = np.array([1.0] * 12 + [2.0] * 12).reshape(2, 3, 2, 2)
     return x, w, np.zeros(2)
 
