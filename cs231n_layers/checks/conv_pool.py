@@ -59,22 +59,23 @@ def _unpack(exercise, result, names):
     return result
 
 
-def _check_gradient(exercise, what, analytic, numeric, where):
+def _check_gradient(exercise, what, analytic, numeric, where, tol=GRAD_TOL):
     """Compare a gradient with its numerical estimate by ``rel_error``.
 
     Returns the relative error; raises :class:`ExerciseError` naming the
-    element that differs most when it exceeds ``GRAD_TOL``.
+    element that differs most when it exceeds ``tol`` (a layer's
+    ``GRAD_TOL`` by default; a whole model allows more).
     """
     # Type, shape and finiteness; the element-wise tolerance is never hit.
     compare(exercise, what, analytic, numeric, np.inf, where)
     err = rel_error(analytic, numeric)
-    if not err < GRAD_TOL:
+    if not err < tol:
         diff = np.abs(np.asarray(analytic, dtype=np.float64) - numeric)
         worst = tuple(int(i) for i in np.unravel_index(np.argmax(diff),
                                                         diff.shape))
         raise ExerciseError(
             f"{exercise}: {what} has relative error {err:.1e} > tolerance "
-            f"{GRAD_TOL:.0e}; worst element {what}{list(worst)} = "
+            f"{tol:.0e}; worst element {what}{list(worst)} = "
             f"{analytic[worst]:.6g}, numerical gradient {numeric[worst]:.6g}; "
             f"in {where}"
         )

@@ -36,7 +36,6 @@ from cs231n_layers.fast_layers import conv_forward_fast
 from cs231n_layers.gradient_check import (
     eval_numerical_gradient,
     eval_numerical_gradient_array,
-    rel_error,
 )
 from cs231n_layers.layer_utils import conv_relu_pool_forward
 from cs231n_layers.optim import UPDATE_RULES
@@ -222,19 +221,9 @@ def _check_model_gradients(exercise, model, X, y, grads, where):
         numeric = call_exercise(
             exercise, eval_numerical_gradient,
             lambda _: model.loss(X, y)[0], model.params[name])
-        analytic = np.asarray(grads[name], dtype=np.float64)
-        err = rel_error(analytic, numeric)
-        if not err < MODEL_GRAD_TOL:
-            diff = np.abs(analytic - numeric)
-            idx = tuple(int(i) for i in np.unravel_index(np.argmax(diff),
-                                                         diff.shape))
-            raise ExerciseError(
-                f"{exercise}: grads[{name!r}] has relative error {err:.1e} > "
-                f"tolerance {MODEL_GRAD_TOL:.0e}; worst element "
-                f"grads[{name!r}]{list(idx)} = {analytic[idx]:.6g}, "
-                f"numerical gradient {numeric[idx]:.6g}; with reg="
-                f"{model.reg}, {where}"
-            )
+        err = _check_gradient(exercise, f"grads[{name!r}]", grads[name],
+                              numeric, f"the model with reg={model.reg}, "
+                              f"{where}", tol=MODEL_GRAD_TOL)
         worst = max(worst, err)
     return worst
 
