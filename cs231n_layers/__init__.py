@@ -8,14 +8,16 @@ from cs231n_layers.classifiers.cnn import ThreeLayerConvNet
 from cs231n_layers.correlation import conv_output_size, corr2d
 from cs231n_layers.data import (
     FASHION_MNIST_CLASSES,
+    FASHION_MNIST_CONTENT_MD5,
     FASHION_MNIST_MD5,
+    APT_PACKAGE,
+    CorruptFileError,
     DownloadError,
     download_fashion_mnist,
     fashion_mnist_dir,
     get_fashion_mnist_data,
     load_fashion_mnist,
     read_idx,
-    synthetic_fashion_mnist,
 )
 from cs231n_layers.fast_layers import (
     avg_pool_backward_fast,
@@ -62,13 +64,15 @@ __version__ = "0.1.0"
 __all__ = [
     "FASHION_MNIST_CLASSES",
     "FASHION_MNIST_MD5",
+    "FASHION_MNIST_CONTENT_MD5",
+    "APT_PACKAGE",
     "DownloadError",
+    "CorruptFileError",
     "fashion_mnist_dir",
     "download_fashion_mnist",
     "get_fashion_mnist_data",
     "load_fashion_mnist",
     "read_idx",
-    "synthetic_fashion_mnist",
     "ThreeLayerConvNet",
     "Solver",
     "adam",

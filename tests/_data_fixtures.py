@@ -1,4 +1,5 @@
-"""Helpers for tests/test_data.py: a local HTTP server and small IDX files.
+"""Helpers for tests/test_data.py and tests/test_idx.py: a local HTTP server
+and small IDX files.
 
 Nothing here touches the internet: the server listens on 127.0.0.1 only, and
 the IDX fixtures are generated in memory (gzip with a fixed mtime, so their
@@ -40,12 +41,33 @@ def idx_bytes(array):
     return header + array.tobytes()
 
 
-def gzip_bytes(raw):
-    """gzip-compress with mtime=0 and no file name: reproducible bytes."""
+def gzip_bytes(raw, *, mtime=0, filename="", compresslevel=9):
+    """gzip-compress ``raw``; by default with mtime=0 and no file name in the
+    header, at level 9: reproducible bytes (the "published" fixtures).
+
+    The keywords change only the gzip header or the deflate stream, never
+    what the bytes decompress to.
+    """
     buffer = io.BytesIO()
-    with gzip.GzipFile(fileobj=buffer, mode="wb", mtime=0) as handle:
+    with gzip.GzipFile(filename=filename, fileobj=buffer, mode="wb",
+                       mtime=mtime, compresslevel=compresslevel) as handle:
         handle.write(raw)
     return buffer.getvalue()
+
+
+# Other encodings of the same content: what a packager (Debian) or a user may
+# have done to a file. All of them decompress to the published content.
+RECOMPRESSED = {
+    "other-mtime": lambda raw: gzip_bytes(raw, mtime=1_591_315_200),
+    "name-in-header": lambda raw: gzip_bytes(raw, filename="fashion-mnist-file"),
+    "level-1": lambda raw: gzip_bytes(raw, compresslevel=1),
+    "uncompressed": lambda raw: raw,
+}
+
+
+def tamper(raw):
+    """``raw`` with the lowest bit of its last byte flipped (one byte changed)."""
+    return raw[:-1] + bytes([raw[-1] ^ 1])
 
 
 def md5(data):
@@ -69,9 +91,45 @@ def fixture_arrays():
     }
 
 
+def fixture_raw():
+    """File name -> plain (decompressed) IDX bytes of the fixture splits."""
+    return {name: idx_bytes(a) for name, a in fixture_arrays().items()}
+
+
 def fixture_files():
     """File name -> gzip-compressed IDX bytes of the fixture splits."""
-    return {name: gzip_bytes(idx_bytes(a)) for name, a in fixture_arrays().items()}
+    return {name: gzip_bytes(raw) for name, raw in fixture_raw().items()}
+
+
+def checksum_table(files):
+    """name -> (MD5 of the file as given, MD5 of its decompressed content),
+    the layout of ``cs231n_layers.data._OFFICIAL``."""
+    return {name: (md5(body), md5(decompressed(body))) for name, body in files.items()}
+
+
+def decompressed(body):
+    """What ``body`` holds: gunzipped when it starts with the gzip magic."""
+    return gzip.decompress(body) if body[:2] == b"\x1f\x8b" else body
+
+
+def write_files(folder, files):
+    """Write ``{name: bytes}`` into ``folder`` (created); return the folder."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, body in files.items():
+        (folder / name).write_bytes(body)
+    return folder
+
+
+def snapshot(folder):
+    """Everything below ``folder``: relative path -> bytes (None for a folder).
+
+    Empty when the folder does not exist; equal snapshots mean nothing was
+    added, removed or changed.
+    """
+    if not folder.exists():
+        return {}
+    return {str(p.relative_to(folder)): (None if p.is_dir() else p.read_bytes())
+            for p in sorted(folder.rglob("*"))}
 
 
 def closed_port_url(prefix="closed"):
@@ -90,6 +148,13 @@ class _Handler(BaseHTTPRequestHandler):
         with server.lock:
             server.hits[self.path] += 1
             kind, payload = server.routes.get(self.path, ("status", 404))
+            if kind == "flaky":
+                failures, status, body = payload
+                if failures:
+                    server.routes[self.path] = ("flaky", (failures - 1, status, body))
+                    kind, payload = "status", status
+                else:
+                    kind, payload = "ok", body
         if kind == "status":
             self.send_error(payload)
         elif kind == "stall":
@@ -118,7 +183,7 @@ class LocalServer:
     """A threaded HTTP server on 127.0.0.1 with per-path behaviour.
 
     Each path answers 404 unless told otherwise with :meth:`serve`,
-    :meth:`fail`, :meth:`truncate` or :meth:`stall`. Several "sources" are
+    :meth:`fail`, :meth:`flaky`, :meth:`truncate` or :meth:`stall`. Several "sources" are
     simply different path prefixes: ``server.base("a")`` is
     ``http://127.0.0.1:<port>/a/``.
     """
@@ -143,6 +208,12 @@ class LocalServer:
         self._httpd.server_close()
         self._thread.join(timeout=5)
 
+    def reset(self):
+        """Forget every route and hit: a fresh server for the next test."""
+        with self._httpd.lock:
+            self._httpd.routes.clear()
+            self._httpd.hits.clear()
+
     def base(self, prefix):
         return f"http://127.0.0.1:{self.port}/{prefix}/"
 
@@ -159,6 +230,10 @@ class LocalServer:
 
     def fail(self, prefix, name, status):
         self._set(prefix, name, "status", status)
+
+    def flaky(self, prefix, name, body, failures=1, status=503):
+        """Answer ``status`` to the first ``failures`` requests, then serve."""
+        self._set(prefix, name, "flaky", (failures, status, body))
 
     def truncate(self, prefix, name, body):
         self._set(prefix, name, "truncate", body)

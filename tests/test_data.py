@@ -1,15 +1,19 @@
-"""Tests of cs231n_layers.data: download, verification, parsing, splits.
+"""Tests of cs231n_layers.data: find, verify, download, load and split.
 
 Downloads go through the module's real code path (pooch + requests) to a
 real HTTP server on 127.0.0.1 started by the test; nothing is mocked on the
-network side. No test can reach the internet: an autouse fixture points the
-module's default sources at a closed local port and clears
-``FASHION_MNIST_URL`` before every test.
+network side. No test can reach the internet or the machine's own data: an
+autouse fixture points the default sources at closed local ports, the system
+folder at an empty temporary one, the cache folder ($CS231N_DATA_DIR) at a
+temporary one, and the checksum table at the small generated fixtures.
+
+The IDX format itself is tested in tests/test_idx.py.
 """
+import inspect
 import os
-import socket
-import sys
+import re
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -18,50 +22,80 @@ from _data_fixtures import (
     ALL_NAMES,
     FIXTURE_TEST,
     FIXTURE_TRAIN,
+    RECOMPRESSED,
     SHARED_DIR,
     TEST_IMAGES,
     TEST_LABELS,
     TRAIN_IMAGES,
     TRAIN_LABELS,
     LocalServer,
+    checksum_table,
     closed_port_url,
+    decompressed,
     fixture_arrays,
     fixture_files,
+    fixture_raw,
     gzip_bytes,
     idx_bytes,
     md5,
+    snapshot,
+    tamper,
+    write_files,
 )
 from cs231n_layers import data
 from cs231n_layers.data import (
+    APT_PACKAGE,
     FASHION_MNIST_CLASSES,
+    CorruptFileError,
     DownloadError,
     download_fashion_mnist,
+    fashion_mnist_dir,
     get_fashion_mnist_data,
     load_fashion_mnist,
-    read_idx,
-    synthetic_fashion_mnist,
 )
+from cs231n_layers.idx import parse_idx
 
 # Captured at import, before any fixture patches them.
-OFFICIAL_BASE_URLS = data._DEFAULT_BASE_URLS
-OFFICIAL_MD5 = dict(data._MD5)
-ENV_VARS = ("FASHION_MNIST_URL", "CS231N_DATA_DIR", "CS231N_ALLOW_SYNTHETIC")
+REAL_OFFICIAL = dict(data._OFFICIAL)
+REAL_SYSTEM_DIRS = data._SYSTEM_DIRS
+REAL_BASE_URLS = data._DEFAULT_BASE_URLS
+REAL_RETRIES = data._RETRIES
+REAL_TIMEOUT = data._TIMEOUT
+DEBIAN_DIR = Path("/usr/share/datasets/fashion-mnist")
+REPO_DATA = Path(data.__file__).resolve().parent.parent / "data"
+
+SPLITS = {"train": (TRAIN_IMAGES, TRAIN_LABELS), "test": (TEST_IMAGES, TEST_LABELS)}
+# The file of the other split with the same role: what a mix-up puts in place.
+OTHER = {TRAIN_IMAGES: TEST_IMAGES, TRAIN_LABELS: TEST_LABELS,
+         TEST_IMAGES: TRAIN_IMAGES, TEST_LABELS: TRAIN_LABELS}
+VARIANTS = ["published", *sorted(RECOMPRESSED)]
 
 
 @pytest.fixture(autouse=True)
-def offline(monkeypatch, tmp_path):
-    """Every test: no internet sources, no env leaks, no writes to data/."""
+def hermetic(monkeypatch, tmp_path):
+    """Every test: offline, no system copy, no env leaks, no writes to data/,
+    fixture checksums, and no pooch retry (each costs a 1 s sleep)."""
     monkeypatch.setattr(data, "_DEFAULT_BASE_URLS",
                         (closed_port_url("official"), closed_port_url("github")))
-    for name in ENV_VARS:
-        monkeypatch.delenv(name, raising=False)
+    system = tmp_path / "system"
+    system.mkdir()
+    monkeypatch.setattr(data, "_SYSTEM_DIRS", (system,))
+    monkeypatch.setattr(data, "_OFFICIAL", checksum_table(fixture_files()))
+    monkeypatch.setattr(data, "_RETRIES", 0)
+    monkeypatch.delenv("FASHION_MNIST_URL", raising=False)
     monkeypatch.setenv("CS231N_DATA_DIR", str(tmp_path / "env-default-root"))
 
 
 @pytest.fixture
-def server():
-    with LocalServer() as srv:
-        yield srv
+def system(tmp_path):
+    """The (fake) system folder, empty unless the test fills it."""
+    return tmp_path / "system"
+
+
+@pytest.fixture
+def cache(tmp_path):
+    """A cache folder that does not exist yet."""
+    return tmp_path / "cache"
 
 
 @pytest.fixture
@@ -70,457 +104,508 @@ def files():
 
 
 @pytest.fixture
-def table(files):
-    return {name: md5(body) for name, body in files.items()}
+def raw():
+    return fixture_raw()
+
+
+@pytest.fixture(scope="module")
+def _running_server():
+    with LocalServer() as srv:
+        yield srv
 
 
 @pytest.fixture
-def fixture_md5(monkeypatch, table):
-    """Make the module verify against the fixtures' MD5s instead."""
-    monkeypatch.setattr(data, "_MD5", dict(table))
-    return table
+def server(_running_server):
+    """The local server, with no routes and no hits yet."""
+    _running_server.reset()
+    return _running_server
 
 
-def fetch(table, root, sources):
-    return data._download(table, root, sources, progressbar=False)
+@pytest.fixture
+def mirror(server, files, monkeypatch):
+    """$FASHION_MNIST_URL -> a local server with the four right files."""
+    server.serve_all("mirror", files)
+    monkeypatch.setenv("FASHION_MNIST_URL", server.base("mirror"))
+    return server
 
 
-def leftovers(root):
-    return sorted(p.name for p in root.iterdir()) if root.exists() else []
+@pytest.fixture
+def real_table(monkeypatch):
+    monkeypatch.setattr(data, "_OFFICIAL", dict(REAL_OFFICIAL))
+
+
+def tried_lines(message):
+    """The lines of the error's "Tried:" block, without indentation."""
+    block = message.split("\nTried:\n")[1].split("\nTo get them")[0]
+    return [line.strip() for line in block.splitlines()]
+
+
+def damaged(damage, name, files, raw):
+    """(body, regex of the problem): a bad file under the official ``name``.
+
+    The body is None for "folder": a folder stands where the file should.
+    """
+    if damage in ("tampered", "empty"):
+        bad = tamper(raw[name]) if damage == "tampered" else b""
+        return gzip_bytes(bad) if bad else bad, (
+            rf"its {len(bad):,} decompressed bytes have MD5 {md5(bad)}, "
+            rf"expected {md5(raw[name])} \(a truncated, altered or different file\)")
+    if damage == "truncated-gzip":
+        return files[name][: len(files[name]) // 2], \
+            "its gzip data is corrupt or cut short"
+    if damage == "other-file":
+        return files[OTHER[name]], f"it holds the content of {re.escape(OTHER[name])}"
+    assert damage == "folder"
+    return None, "it is a folder or a special file, not a regular file"
+
+
+DAMAGES = ["tampered", "truncated-gzip", "other-file", "empty", "folder"]
+
+
+def put(path, body):
+    """Write ``body`` at ``path``, or make a folder there when it is None."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if body is None:
+        (path / "inside").mkdir(parents=True)
+    else:
+        path.write_bytes(body)
 
 
 # --------------------------------------------------------------------------
-# Constants
+# Constants and places
 # --------------------------------------------------------------------------
 
 def test_public_names_and_classes():
     assert data.__all__ == [
-        "FASHION_MNIST_CLASSES", "FASHION_MNIST_MD5", "DownloadError",
-        "fashion_mnist_dir", "download_fashion_mnist", "read_idx",
-        "load_fashion_mnist", "get_fashion_mnist_data",
-        "synthetic_fashion_mnist"]
+        "FASHION_MNIST_CLASSES", "FASHION_MNIST_MD5", "FASHION_MNIST_CONTENT_MD5",
+        "APT_PACKAGE", "DownloadError", "CorruptFileError", "fashion_mnist_dir",
+        "download_fashion_mnist", "read_idx", "load_fashion_mnist",
+        "get_fashion_mnist_data"]
     assert FASHION_MNIST_CLASSES == (
         "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
         "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot")
     assert issubclass(DownloadError, RuntimeError)
+    assert issubclass(CorruptFileError, ValueError)
+    assert APT_PACKAGE == "dataset-fashion-mnist"
+    # The synthetic stand-in and force= are gone for good.
+    assert not hasattr(data, "synthetic_fashion_mnist")
+    assert list(inspect.signature(download_fashion_mnist).parameters) == ["root"]
 
 
-def test_official_table_and_sources():
-    assert dict(data.FASHION_MNIST_MD5) == OFFICIAL_MD5
-    assert OFFICIAL_MD5 == {
-        "train-images-idx3-ubyte.gz": "8d4fb7e6c68d591d4c3dfef9ec88bf0d",
-        "train-labels-idx1-ubyte.gz": "25c81989df183df01b3e8a0aad5dffbe",
-        "t10k-images-idx3-ubyte.gz": "bef4ecab320f06d8554ea6380940ec79",
-        "t10k-labels-idx1-ubyte.gz": "bb300cfdad3c16e7a12a480ee83cd310",
-    }
-    assert OFFICIAL_BASE_URLS == (
+def test_official_tables_and_defaults():
+    # The table in data/README.md is what users check their files against.
+    documented = re.findall(r"^\| `(\S+)` +\|[^|\n]+\| `([0-9a-f]{32})` \| "
+                            r"`([0-9a-f]{32})` \|$", (REPO_DATA / "README.md").read_text(),
+                            re.MULTILINE)
+    assert {name: (gz, content) for name, gz, content in documented} == REAL_OFFICIAL
+    assert sorted(REAL_OFFICIAL) == sorted(ALL_NAMES)
+    assert dict(data.FASHION_MNIST_MD5) == {n: gz for n, (gz, _) in REAL_OFFICIAL.items()}
+    assert dict(data.FASHION_MNIST_CONTENT_MD5) == {
+        n: content for n, (_, content) in REAL_OFFICIAL.items()}
+    with pytest.raises(TypeError):
+        data.FASHION_MNIST_MD5[TRAIN_IMAGES] = "0" * 32     # read-only
+    assert REAL_SYSTEM_DIRS == (Path("/usr/share/datasets/fashion-mnist"),)
+    assert REAL_BASE_URLS == (
         "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/",
         "https://raw.githubusercontent.com/zalandoresearch/fashion-mnist/"
         "master/data/fashion/")
+    assert REAL_RETRIES == 1 and REAL_TIMEOUT == (3.0, 30.0)
 
 
 def test_sources_order(monkeypatch):
     defaults = list(data._DEFAULT_BASE_URLS)
     assert data._sources() == defaults
-    monkeypatch.setenv("FASHION_MNIST_URL", "http://mirror.invalid/fmnist")
+    monkeypatch.setenv("FASHION_MNIST_URL", "  http://mirror.invalid/fmnist ")
     assert data._sources() == ["http://mirror.invalid/fmnist/"] + defaults
 
 
 def test_default_root_is_repo_data_whatever_the_cwd(monkeypatch, tmp_path):
-    repo_data = os.path.join(os.path.dirname(os.path.dirname(
-        os.path.abspath(data.__file__))), "data")
     monkeypatch.delenv("CS231N_DATA_DIR")
     monkeypatch.chdir(tmp_path)
-    assert str(data._resolve_root("f", None)) == os.path.realpath(repo_data)
-    assert data.fashion_mnist_dir() == data._resolve_root("f", None)
+    assert fashion_mnist_dir() == REPO_DATA
     monkeypatch.setenv("CS231N_DATA_DIR", str(tmp_path / "elsewhere"))
-    assert data._resolve_root("f", None) == tmp_path / "elsewhere"
-    assert data.fashion_mnist_dir() == tmp_path / "elsewhere"
-    assert data._resolve_root("f", tmp_path / "given") == tmp_path / "given"
-    with pytest.raises(TypeError, match="root"):
-        data._resolve_root("f", 3)
+    assert fashion_mnist_dir() == tmp_path / "elsewhere"
+    assert fashion_mnist_dir(str(tmp_path / "given")) == tmp_path / "given"
 
 
 # --------------------------------------------------------------------------
-# read_idx
+# Verification by content: any encoding of the right content is accepted
 # --------------------------------------------------------------------------
 
-@pytest.mark.parametrize("compress", [False, True], ids=["plain", "gzip"])
-def test_read_idx_round_trip(tmp_path, compress):
-    rng = np.random.default_rng(0)
-    images = rng.integers(0, 256, size=(5, 7, 3), dtype=np.uint8)
-    labels = rng.integers(0, 10, size=5, dtype=np.uint8)
-    for name, array in (("images", images), ("labels", labels)):
-        raw = idx_bytes(array)
-        path = tmp_path / name
-        path.write_bytes(gzip_bytes(raw) if compress else raw)
-        out = read_idx(path)
-        assert out.dtype == np.uint8 and out.shape == array.shape
-        np.testing.assert_array_equal(out, array)
-        assert out.flags.writeable
-    assert read_idx(str(tmp_path / "labels")).shape == (5,)
-
-
-def _write(tmp_path, name, raw, compress=False):
-    path = tmp_path / name
-    path.write_bytes(gzip_bytes(raw) if compress else raw)
-    return path
-
-
-@pytest.mark.parametrize("compress", [False, True], ids=["plain", "gzip"])
-def test_read_idx_bad_magic(tmp_path, compress):
-    raw = idx_bytes(np.zeros(4, np.uint8))
-    path = _write(tmp_path, "bad-magic", b"\x00\x00\x08\x02" + raw[4:], compress)
-    with pytest.raises(ValueError, match="bad-magic.*magic number 2050"):
-        read_idx(path)
-    path = _write(tmp_path, "short", b"\x00\x00", compress)
-    with pytest.raises(ValueError, match="short.*too short"):
-        read_idx(path)
-
-
-def test_read_idx_truncated_and_trailing_payload(tmp_path):
-    raw = idx_bytes(np.ones((3, 28, 28), np.uint8))
-    with pytest.raises(ValueError, match=r"cut\.idx.*2351 bytes.*2352.*truncated"):
-        read_idx(_write(tmp_path, "cut.idx", raw[:-1]))
-    with pytest.raises(ValueError, match="trailing bytes"):
-        read_idx(_write(tmp_path, "long.idx", raw + b"\x00", compress=True))
-
-
-def test_read_idx_wrong_dims(tmp_path):
-    raw = idx_bytes(np.ones((3, 28, 28), np.uint8))
-    # Magic 2051 announces three dimensions but the header stops after one.
-    with pytest.raises(ValueError, match="header cut short.*3 dimension"):
-        read_idx(_write(tmp_path, "dims.idx", raw[:8]))
-    zero = raw[:8] + (0).to_bytes(4, "big") + raw[12:16]
-    with pytest.raises(ValueError, match="must be positive"):
-        read_idx(_write(tmp_path, "zero.idx", zero))
-
-
-def test_read_idx_corrupt_gzip(tmp_path):
-    good = gzip_bytes(idx_bytes(np.ones(100, np.uint8)))
-    with pytest.raises(ValueError, match="cut.gz.*corrupt gzip"):
-        read_idx(_write(tmp_path, "cut.gz", good[: len(good) // 2]))
-    with pytest.raises(ValueError, match="junk.gz.*corrupt gzip"):
-        read_idx(_write(tmp_path, "junk.gz", b"\x1f\x8b" + b"\xff" * 50))
-
-
-def test_read_idx_bad_arguments(tmp_path):
-    with pytest.raises(TypeError, match="path"):
-        read_idx(42)
-    with pytest.raises(FileNotFoundError):
-        read_idx(tmp_path / "missing")
+@pytest.mark.parametrize("where", ["cache", "system"])
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_any_encoding_of_the_official_content_is_accepted(variant, where, files, raw,
+                                                          cache, system):
+    bodies = {n: files[n] if variant == "published" else RECOMPRESSED[variant](raw[n])
+              for n in ALL_NAMES}
+    if variant != "published":
+        assert all(bodies[n] != files[n] for n in ALL_NAMES)   # really another file
+    folder = write_files(cache if where == "cache" else system, bodies)
+    arrays = fixture_arrays()
+    for kind, names in SPLITS.items():
+        loaded = load_fashion_mnist(kind, root=cache, download=False)
+        for name, array in zip(names, loaded):
+            assert array.dtype == np.uint8
+            np.testing.assert_array_equal(array, arrays[name])
+    # With download=True too, nothing is fetched (the sources are closed ports).
+    assert download_fashion_mnist(root=cache) == {n: folder / n for n in ALL_NAMES}
+    assert snapshot(folder) == bodies             # read in place, untouched
+    if where == "system":
+        assert not cache.exists()                 # nothing copied, not even created
 
 
 # --------------------------------------------------------------------------
-# Download: happy path, cache, per-source faults
+# A bad file in the cache folder: reported, never touched
 # --------------------------------------------------------------------------
 
-def test_download_fetches_verifies_and_caches(server, files, table, tmp_path):
-    server.serve_all("a", files)
+@pytest.mark.parametrize("call", ["load-offline", "load", "download"])
+@pytest.mark.parametrize("damage", DAMAGES)
+def test_bad_cached_file_is_reported_and_kept(damage, call, files, raw, cache, system,
+                                              mirror):
+    name = TRAIN_LABELS
+    body, problem = damaged(damage, name, files, raw)
+    write_files(cache, {n: files[n] for n in ALL_NAMES if n != name})
+    put(cache / name, body)
+    write_files(system, files)             # a good system copy does not help either
+    before, system_before = snapshot(cache), snapshot(system)
+    path = cache / name
+    with pytest.raises(CorruptFileError, match=(
+            rf"^{re.escape(str(path))} is not the official Fashion-MNIST file "
+            rf"{re.escape(name)}: {problem}\. It has been left where it is\. "
+            rf"Move it away or delete it.*package {APT_PACKAGE}")) as info:
+        if call == "download":
+            download_fashion_mnist(root=cache)
+        else:
+            load_fashion_mnist("train", root=cache, download=call == "load")
+    assert info.value.path == path and re.fullmatch(problem, info.value.problem)
+    assert snapshot(cache) == before and snapshot(system) == system_before
+    assert mirror.total_hits() == 0
+
+
+# --------------------------------------------------------------------------
+# The system copy (Debian's dataset-fashion-mnist)
+# --------------------------------------------------------------------------
+
+def test_cache_takes_precedence_over_the_system_copy(files, raw, cache, system):
+    recompressed = {n: RECOMPRESSED["other-mtime"](raw[n]) for n in ALL_NAMES}
+    write_files(system, recompressed)
+    write_files(cache, {n: files[n] for n in SPLITS["train"]})
+    before = snapshot(cache)
+    assert download_fashion_mnist(root=cache) == {
+        TRAIN_IMAGES: cache / TRAIN_IMAGES, TRAIN_LABELS: cache / TRAIN_LABELS,
+        TEST_IMAGES: system / TEST_IMAGES, TEST_LABELS: system / TEST_LABELS}
+    assert snapshot(cache) == before and snapshot(system) == recompressed
+
+
+@pytest.mark.parametrize("damage", DAMAGES)
+def test_bad_system_file_is_skipped_for_a_download(damage, files, raw, cache, system,
+                                                   mirror):
+    name = TRAIN_IMAGES
+    write_files(system, {n: files[n] for n in ALL_NAMES if n != name})
+    put(system / name, damaged(damage, name, files, raw)[0])
+    before = snapshot(system)
+    paths = download_fashion_mnist(root=cache)
+    assert paths == {n: (cache if n == name else system) / n for n in ALL_NAMES}
+    assert snapshot(cache) == {name: files[name]}
+    assert snapshot(system) == before
+    assert mirror.hits("mirror", name) == 1 and mirror.total_hits() == 1
+
+
+@pytest.mark.parametrize("download, error", [(False, FileNotFoundError),
+                                             (True, DownloadError)])
+def test_nothing_found_says_where_it_looked_and_what_to_do(download, error, files, raw,
+                                                           cache, system):
+    body, problem = damaged("tampered", TRAIN_IMAGES, files, raw)
+    write_files(system, {TRAIN_IMAGES: body})
+    with pytest.raises(error) as info:
+        load_fashion_mnist("train", root=cache, download=download)
+    message = str(info.value)
+    assert message.startswith(
+        f"load_fashion_mnist: Fashion-MNIST file(s) not found: "
+        f"{TRAIN_IMAGES}, {TRAIN_LABELS}.\nLooked in:\n"
+        f"  {cache} (the cache folder)\n"
+        f"  {system} (the package {APT_PACKAGE})\nTried:\n")
+    closed = data._DEFAULT_BASE_URLS
+    expected = [f"{system / TRAIN_IMAGES}: {problem}"]
+    if download:
+        # Each closed port is tried once, for the first file only.
+        expected += [re.escape(f"{base}{TRAIN_IMAGES}: connection failed "
+                               f"(ConnectionError)") for base in closed]
+        # ... and named, not retried, for the second.
+        expected += [re.escape(f"{base}{TRAIN_LABELS}: not tried, its source "
+                               f"was unreachable") for base in closed]
+    lines = tried_lines(message)
+    assert len(lines) == len(expected), message
+    for line, pattern in zip(lines, expected):
+        assert re.fullmatch(pattern, line), (line, pattern)
+    for hint in (f"sudo apt install {APT_PACKAGE}", "download_fashion_mnist()",
+                 "data/README.md", "CS231N_DATA_DIR", "FASHION_MNIST_URL"):
+        assert hint in message
+    assert snapshot(cache) == {}                  # nothing under an official name
+    assert snapshot(system) == {TRAIN_IMAGES: body}
+
+
+# --------------------------------------------------------------------------
+# Downloads from the local server
+# --------------------------------------------------------------------------
+
+def test_download_lands_under_official_names(mirror, files, tmp_path, monkeypatch):
     root = tmp_path / "new" / "root"          # created on demand
-    paths = fetch(table, root, [server.base("a")])
-    assert set(paths) == set(ALL_NAMES)
-    for name, path in paths.items():
-        assert path == root / name and md5(path.read_bytes()) == table[name]
-    assert leftovers(root) == sorted(ALL_NAMES)      # no temporary files
-    assert server.total_hits() == 4
-    # A cached good file is not downloaded again.
-    assert fetch(table, root, [server.base("a")]) == paths
-    assert server.total_hits() == 4
-
-
-def test_download_public_function_mirror_and_force(server, files, fixture_md5,
-                                                   monkeypatch, tmp_path):
-    server.serve_all("mirror", files)
-    monkeypatch.setenv("FASHION_MNIST_URL", server.base("mirror").rstrip("/"))
-    paths = download_fashion_mnist(root=tmp_path)
-    assert sorted(paths) == sorted(ALL_NAMES)
-    assert all(p.parent == tmp_path for p in paths.values())
-    assert server.total_hits() == 4
-    download_fashion_mnist(root=tmp_path)
-    assert server.total_hits() == 4
-    download_fashion_mnist(root=tmp_path, force=True)
-    assert server.total_hits() == 8
-    assert leftovers(tmp_path) == sorted(ALL_NAMES)
+    assert download_fashion_mnist(root=root) == {n: root / n for n in ALL_NAMES}
+    assert snapshot(root) == files            # no temporary or .part files
+    assert all(mirror.hits("mirror", n) == 1 for n in ALL_NAMES)
+    # Verified files are not downloaded again.
+    download_fashion_mnist(root=root)
+    assert mirror.total_hits() == 4
     # root defaults to $CS231N_DATA_DIR.
     env_root = tmp_path / "env-root"
     monkeypatch.setenv("CS231N_DATA_DIR", str(env_root))
     assert download_fashion_mnist()[TEST_LABELS] == env_root / TEST_LABELS
-    with pytest.raises(TypeError, match="force"):
-        download_fashion_mnist(root=tmp_path, force="yes")
+    assert snapshot(env_root) == files and mirror.total_hits() == 8
 
 
-@pytest.mark.parametrize("status, attempts", [(404, 1), (500, 2)])
-def test_http_error_moves_to_next_source(server, files, table, tmp_path,
-                                         status, attempts):
+def test_load_downloads_only_its_split(mirror, files, cache):
+    images, labels = load_fashion_mnist("test", root=cache)
+    assert images.shape == (FIXTURE_TEST, 28, 28) and labels.shape == (FIXTURE_TEST,)
+    assert snapshot(cache) == {n: files[n] for n in SPLITS["test"]}
+    assert mirror.total_hits() == 2
+
+
+@pytest.mark.parametrize("fault", ["404", "500", "md5", "truncated", "recompressed"])
+def test_failing_source_moves_on_to_the_next(fault, server, files, raw, cache,
+                                             monkeypatch):
+    name = TRAIN_IMAGES
+    monkeypatch.setattr(data, "_DEFAULT_BASE_URLS", (server.base("a"), server.base("b")))
+    server.serve_all("a", files)
     server.serve_all("b", files)
-    for name in ALL_NAMES:
-        server.fail("a", name, status)
-    fetch(table, tmp_path, [server.base("a"), server.base("b")])
-    for name in ALL_NAMES:
-        assert server.hits("a", name) == attempts   # 5xx retried once, 4xx not
-        assert server.hits("b", name) == 1
-    assert leftovers(tmp_path) == sorted(ALL_NAMES)
-
-
-@pytest.mark.parametrize("fault", ["bad-bytes", "truncated"])
-def test_bad_body_moves_to_next_source(server, files, table, tmp_path, fault):
-    name = TRAIN_IMAGES
-    if fault == "bad-bytes":
+    if fault in ("404", "500"):
+        server.fail("a", name, int(fault))
+    elif fault == "md5":
         server.serve("a", name, files[name][:-8] + b"\x00" * 8)
-    else:
+    elif fault == "truncated":
         server.truncate("a", name, files[name])
-    server.serve("b", name, files[name])
-    paths = fetch({name: table[name]}, tmp_path, [server.base("a"), server.base("b")])
-    assert md5(paths[name].read_bytes()) == table[name]
-    assert server.hits("b", name) == 1
-    assert leftovers(tmp_path) == [name]
+    else:       # the right content, but not the published .gz bytes
+        server.serve("a", name, RECOMPRESSED["other-mtime"](raw[name]))
+    load_fashion_mnist("train", root=cache)
+    assert snapshot(cache) == {n: files[n] for n in SPLITS["train"]}
+    assert server.hits("a", name) == 1 and server.hits("b", name) == 1
+    assert server.hits("a", TRAIN_LABELS) == 1 and server.hits("b", TRAIN_LABELS) == 0
 
 
-def test_every_source_bad_raises_and_leaves_nothing(server, files, table, tmp_path):
-    name = TRAIN_IMAGES
+def test_every_source_failing_lists_each_url_and_reason(server, files, raw, cache,
+                                                        monkeypatch):
+    name = TEST_LABELS
+    closed = closed_port_url("closed")
+    monkeypatch.setenv("FASHION_MNIST_URL", server.base("a"))
+    monkeypatch.setattr(data, "_DEFAULT_BASE_URLS",
+                        tuple(server.base(p) for p in "bcde") + (closed,))
+    server.serve("a", TEST_IMAGES, files[TEST_IMAGES])
     server.serve("a", name, b"definitely not the right bytes")
     server.truncate("b", name, files[name])
     server.fail("c", name, 404)
-    sources = [server.base(p) for p in "abc"]
+    server.fail("d", name, 500)
+    server.serve("e", name, RECOMPRESSED["name-in-header"](raw[name]))
     with pytest.raises(DownloadError) as info:
-        fetch({name: table[name]}, tmp_path, sources)
+        load_fashion_mnist("test", root=cache)
     message = str(info.value)
-    assert f"{server.base('a')}{name}: MD5 mismatch" in message
-    assert f"{server.base('b')}{name}: connection closed" in message
-    assert "truncated" in message
-    assert f"{server.base('c')}{name}: HTTP 404" in message
-    assert table[name] in message and str(tmp_path) in message
-    assert leftovers(tmp_path) == []      # nothing under the official name
+    assert message.startswith(f"load_fashion_mnist: Fashion-MNIST file(s) not found: "
+                              f"{name}.\nLooked in:\n  {cache} (the cache folder)")
+    mismatch = "MD5 of the download differs from the official one"
+    assert tried_lines(message) == [
+        f"{server.base('a')}{name}: {mismatch}",
+        f"{server.base('b')}{name}: connection closed before the whole file "
+        f"arrived (truncated)",
+        f"{server.base('c')}{name}: HTTP 404 Not Found",
+        f"{server.base('d')}{name}: HTTP 500 Internal Server Error",
+        f"{server.base('e')}{name}: {mismatch}",
+        f"{closed}{name}: connection failed (ConnectionError)",
+    ]
+    assert f"sudo apt install {APT_PACKAGE}" in message
+    assert f"download them by hand into {cache}" in message
+    # The good file stays; nothing (no temporary file) under the failed name.
+    assert snapshot(cache) == {TEST_IMAGES: files[TEST_IMAGES]}
 
 
-@pytest.mark.parametrize("damage", ["garbage", "wrong-size"])
-def test_corrupt_cached_file_is_fetched_again(server, files, table, tmp_path, damage):
-    name = TEST_LABELS
-    bad = b"garbage" * 10 if damage == "garbage" else files[name][:-20]
-    (tmp_path / name).write_bytes(bad)
-    server.serve("a", name, files[name])
-    fetch({name: table[name]}, tmp_path, [server.base("a")])
-    assert server.hits("a", name) == 1
-    assert (tmp_path / name).read_bytes() == files[name]
+@pytest.mark.parametrize("retries", [0, REAL_RETRIES])
+def test_transient_failure_is_retried_by_pooch(retries, server, files, cache,
+                                               monkeypatch):
+    monkeypatch.setattr(data, "_RETRIES", retries)
+    monkeypatch.setenv("FASHION_MNIST_URL", server.base("a"))
+    server.serve("a", TEST_IMAGES, files[TEST_IMAGES])
+    server.flaky("a", TEST_LABELS, files[TEST_LABELS], failures=1, status=503)
+    if retries:
+        load_fashion_mnist("test", root=cache)
+        assert snapshot(cache) == {n: files[n] for n in SPLITS["test"]}
+    else:
+        with pytest.raises(DownloadError, match=re.escape(
+                f"{server.base('a')}{TEST_LABELS}: HTTP 503 Service Unavailable")):
+            load_fashion_mnist("test", root=cache)
+        assert snapshot(cache) == {TEST_IMAGES: files[TEST_IMAGES]}
+    assert server.hits("a", TEST_LABELS) == 1 + retries
 
 
-def test_corrupt_cached_file_removed_even_when_refetch_fails(table, tmp_path):
-    name = TEST_LABELS
-    (tmp_path / name).write_bytes(b"garbage")
-    with pytest.raises(DownloadError):
-        fetch({name: table[name]}, tmp_path, [closed_port_url()])
-    assert leftovers(tmp_path) == []
-
-
-def test_stalled_server_times_out(server, files, table, tmp_path, monkeypatch):
-    monkeypatch.setattr(data, "_READ_TIMEOUT", 0.3)
-    name = TEST_LABELS
-    server.stall("a", name, 2.0)
-    server.serve("b", name, files[name])
-    start = time.monotonic()
-    fetch({name: table[name]}, tmp_path, [server.base("a"), server.base("b")])
-    assert time.monotonic() - start < 5
-    # A timeout is not retried: it has already cost its wait.
-    assert server.hits("a", name) == 1 and server.hits("b", name) == 1
-
-
-@pytest.mark.skipif(sys.platform != "linux",
-                    reason="relies on Linux dropping SYNs to a full accept queue")
-def test_unreachable_source_connect_timeout(table, tmp_path, monkeypatch):
-    # A listening socket whose accept queue is full drops new SYNs: to the
-    # client it looks like a black-holed network, so connecting times out.
-    monkeypatch.setattr(data, "_CONNECT_TIMEOUT", 0.3)
-    listener = socket.socket()
-    fillers = []
-    try:
-        listener.bind(("127.0.0.1", 0))
-        listener.listen(0)
-        for _ in range(3):
-            filler = socket.socket()
-            filler.setblocking(False)
-            filler.connect_ex(listener.getsockname())
-            fillers.append(filler)
-        hole = f"http://127.0.0.1:{listener.getsockname()[1]}/hole/"
-        start = time.monotonic()
-        with pytest.raises(DownloadError) as info:
-            fetch(table, tmp_path, [hole])
-        elapsed = time.monotonic() - start
-    finally:
-        for sock in [listener, *fillers]:
-            sock.close()
-    message = str(info.value)
-    # One attempt for the first file, then the source is given up.
-    assert message.count("timed out (ConnectTimeout)") == 1, message
-    assert "3 more URL(s) not tried" in message
-    assert elapsed < 3, elapsed
-
-
-# --------------------------------------------------------------------------
-# Download: no network, unwritable root
-# --------------------------------------------------------------------------
-
-def test_no_network_fails_fast_with_instructions(monkeypatch, tmp_path):
-    mirror = closed_port_url("mirror")
-    monkeypatch.setenv("FASHION_MNIST_URL", mirror)
-    root = tmp_path / "data"
+@pytest.mark.parametrize("how, reason", [
+    ("refused", "connection failed (ConnectionError)"),
+    ("stalled", "timed out (ReadTimeout)"),
+])
+def test_unreachable_source_is_given_up_for_the_next_files(how, reason, server, files,
+                                                           cache, monkeypatch):
+    monkeypatch.setattr(data, "_TIMEOUT", (1.0, 0.2))
+    if how == "refused":
+        first = closed_port_url("refused")
+    else:
+        first = server.base("stall")
+        server.stall("stall", TRAIN_IMAGES, 1.5)
+        for name in ALL_NAMES[1:]:
+            server.serve("stall", name, files[name])   # never asked for
+    monkeypatch.setattr(data, "_DEFAULT_BASE_URLS", (first, server.base("b")))
+    server.serve_all("b", {n: files[n] for n in ALL_NAMES if n != TEST_LABELS})
     start = time.monotonic()
     with pytest.raises(DownloadError) as info:
-        download_fashion_mnist(root=root)
+        download_fashion_mnist(root=cache)
     elapsed = time.monotonic() - start
-    assert elapsed < 10, f"the offline error took {elapsed:.1f} s"
-    message = str(info.value)
-    for base in [mirror, *data._DEFAULT_BASE_URLS]:
-        assert base + TRAIN_IMAGES in message          # URLs tried
-    for name, checksum in OFFICIAL_MD5.items():
-        assert name in message and checksum in message
-    assert str(root) in message and "data/README.md" in message
-    for var in ENV_VARS:
-        assert var in message
-    assert leftovers(root) == []
+    # One attempt at the first file; afterwards only the second source.
+    assert tried_lines(str(info.value)) == [
+        f"{first}{TRAIN_IMAGES}: {reason}",
+        f"{server.base('b')}{TEST_LABELS}: HTTP 404 Not Found"] + [
+        f"{first}{name}: not tried, its source was unreachable"
+        for name in ALL_NAMES[1:]]
+    assert server.hits("stall", TRAIN_IMAGES) == (how == "stalled")
+    assert all(server.hits("b", n) == 1 for n in ALL_NAMES)
+    assert server.total_hits() == 4 + (how == "stalled")
+    assert sorted(snapshot(cache)) == sorted(ALL_NAMES[:3])
+    assert elapsed < 1.2, f"took {elapsed:.2f} s"
 
 
-def test_unwritable_root_is_named(tmp_path, server, files, table):
-    server.serve_all("a", files)
+# --------------------------------------------------------------------------
+# Bad places and bad arguments
+# --------------------------------------------------------------------------
+
+CALLS = {
+    "fashion_mnist_dir": lambda root: fashion_mnist_dir(root),
+    "download_fashion_mnist": lambda root: download_fashion_mnist(root),
+    "load_fashion_mnist": lambda root: load_fashion_mnist("test", root, False),
+    "get_fashion_mnist_data": lambda root: get_fashion_mnist_data(10, 5, 5, root=root),
+}
+
+
+@pytest.mark.parametrize("how", ["argument", "env", "int"])
+@pytest.mark.parametrize("func", CALLS)
+def test_bad_root_is_named(func, how, tmp_path, monkeypatch):
     blocker = tmp_path / "a-file"
     blocker.write_text("I am a file, not a folder")
-    root = blocker / "data"
-    with pytest.raises(DownloadError, match=f"{root}.*cannot be created or written"):
-        fetch(table, root, [server.base("a")])
-    assert server.total_hits() == 0
+    if how == "int":
+        error, pattern = TypeError, rf"^{func}: root must be a str, a path or None, got int 5$"
+    else:
+        error, pattern = NotADirectoryError, (
+            rf"^{func}: the data folder {re.escape(str(blocker))} is a file, not a "
+            rf"folder\. Pass another folder as root=\.\.\., or set CS231N_DATA_DIR")
+    if how == "env":
+        monkeypatch.setenv("CS231N_DATA_DIR", str(blocker))
+    with pytest.raises(error, match=pattern):
+        CALLS[func]({"argument": blocker, "env": None, "int": 5}[how])
+    assert blocker.read_text() == "I am a file, not a folder"
 
 
-@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0,
-                    reason="root ignores permission bits")
-def test_read_only_root_is_named(tmp_path, server, files, table):
-    server.serve_all("a", files)
-    root = tmp_path / "read-only"
-    root.mkdir()
-    root.chmod(0o555)
+@pytest.mark.parametrize("how", ["under-a-file", "read-only"])
+def test_unwritable_cache_folder_is_named(how, mirror, tmp_path):
+    if how == "read-only":
+        if os.geteuid() == 0:
+            pytest.skip("running as root, which ignores permission bits")
+        root = tmp_path / "read-only"
+        root.mkdir(mode=0o555)
+    else:
+        (tmp_path / "a-file").write_text("")
+        root = tmp_path / "a-file" / "data"
     try:
-        with pytest.raises(DownloadError, match="cannot be created or written"):
-            fetch(table, root, [server.base("a")])
+        with pytest.raises(DownloadError, match=(
+                rf"^load_fashion_mnist: the data folder {re.escape(str(root))} "
+                rf"cannot be created or written \(.+\), so nothing can be downloaded into it\. Install "
+                rf"the package {APT_PACKAGE}")):
+            load_fashion_mnist("test", root=root)
+        assert snapshot(root) == {}               # no probe file left behind
     finally:
-        root.chmod(0o755)
+        if how == "read-only":
+            root.chmod(0o755)
+    assert mirror.total_hits() == 0
 
 
-# --------------------------------------------------------------------------
-# The real label files from ../shared/fashion-mnist, when present
-# --------------------------------------------------------------------------
-
-needs_shared = pytest.mark.skipif(
-    not SHARED_DIR.is_dir(),
-    reason=f"{SHARED_DIR} (two real Fashion-MNIST label files) is absent")
-
-
-@needs_shared
-def test_real_label_files_verify_against_official_md5(server, tmp_path):
-    for name in (TRAIN_LABELS, TEST_LABELS):
-        server.serve("official", name, (SHARED_DIR / name).read_bytes())
-    official = {n: OFFICIAL_MD5[n] for n in (TRAIN_LABELS, TEST_LABELS)}
-    paths = fetch(official, tmp_path, [server.base("official")])
-    for name, count in ((TRAIN_LABELS, 60000), (TEST_LABELS, 10000)):
-        labels = read_idx(paths[name])
-        assert labels.shape == (count,) and labels.dtype == np.uint8
-        np.testing.assert_array_equal(np.bincount(labels, minlength=10),
-                                      np.full(10, count // 10))
+def test_read_only_cache_folder_with_verified_files_loads(files, cache):
+    write_files(cache, files)
+    for path in [*cache.iterdir(), cache]:
+        path.chmod(0o555)
+    try:
+        for kind, (images, labels) in SPLITS.items():
+            loaded = load_fashion_mnist(kind, root=cache)
+            np.testing.assert_array_equal(loaded[1], fixture_arrays()[labels])
+        assert sorted(download_fashion_mnist(root=cache)) == sorted(ALL_NAMES)
+        assert snapshot(cache) == files
+    finally:
+        cache.chmod(0o755)
 
 
-@needs_shared
-def test_public_download_keeps_verified_real_labels(server, monkeypatch, tmp_path):
-    # Only the two label files exist on the "mirror": the official table is
-    # used, the labels verify and stay, the images are reported missing.
-    for name in (TRAIN_LABELS, TEST_LABELS):
-        server.serve("m", name, (SHARED_DIR / name).read_bytes())
-    monkeypatch.setenv("FASHION_MNIST_URL", server.base("m"))
-    with pytest.raises(DownloadError, match=f"{TRAIN_IMAGES}: HTTP 404"):
-        download_fashion_mnist(root=tmp_path)
-    assert leftovers(tmp_path) == sorted([TRAIN_LABELS, TEST_LABELS])
-
-
-# --------------------------------------------------------------------------
-# load_fashion_mnist
-# --------------------------------------------------------------------------
-
-def _place(root, files, **replace):
-    root.mkdir(parents=True, exist_ok=True)
-    for name, body in {**files, **replace}.items():
-        (root / name).write_bytes(body)
-
-
-def test_load_from_disk(files, tmp_path):
-    _place(tmp_path, files)
-    arrays = fixture_arrays()
-    for kind, (img, lbl) in (("train", (TRAIN_IMAGES, TRAIN_LABELS)),
-                             ("test", (TEST_IMAGES, TEST_LABELS))):
-        images, labels = load_fashion_mnist(kind, root=tmp_path, download=False)
-        assert images.dtype == np.uint8 and labels.dtype == np.uint8
-        np.testing.assert_array_equal(images, arrays[img])
-        np.testing.assert_array_equal(labels, arrays[lbl])
-
-
-def test_load_downloads_only_its_split(server, files, fixture_md5, monkeypatch, tmp_path):
-    server.serve_all("m", files)
-    monkeypatch.setenv("FASHION_MNIST_URL", server.base("m"))
-    images, labels = load_fashion_mnist("test", root=tmp_path)
-    assert images.shape == (FIXTURE_TEST, 28, 28) and labels.shape == (FIXTURE_TEST,)
-    assert leftovers(tmp_path) == sorted([TEST_IMAGES, TEST_LABELS])
-
-
-@pytest.mark.parametrize("kind", ["validation", "TRAIN", None, 0])
+@pytest.mark.parametrize("kind", ["validation", "TRAIN", None, 0, ["train"]])
 def test_load_bad_kind(kind):
-    with pytest.raises(ValueError, match=r"kind must be 'train' or 'test', got "):
+    with pytest.raises(ValueError, match=re.escape(
+            f"load_fashion_mnist: kind must be 'train' or 'test', got {kind!r}")):
         load_fashion_mnist(kind)
 
 
-def test_load_missing_files_without_download(files, tmp_path):
-    _place(tmp_path, {TRAIN_IMAGES: files[TRAIN_IMAGES]})
-    with pytest.raises(FileNotFoundError) as info:
-        load_fashion_mnist("train", root=tmp_path, download=False)
-    message = str(info.value)
-    assert TRAIN_LABELS in message and TRAIN_IMAGES not in message.split("Call")[0]
-    assert str(tmp_path) in message and "download_fashion_mnist()" in message
-    assert "CS231N_DATA_DIR" in message
+@pytest.mark.parametrize("download", ["yes", 1, None, "False"])
+def test_load_bad_download_flag(download, mirror):
+    with pytest.raises(TypeError, match=re.escape(
+            f"load_fashion_mnist: download must be True or False, got "
+            f"{type(download).__name__} {download!r}")):
+        load_fashion_mnist("test", download=download)
+    assert mirror.total_hits() == 0
 
 
-def test_load_count_mismatch(files, tmp_path):
-    labels = gzip_bytes(idx_bytes(np.zeros(FIXTURE_TRAIN - 1, np.uint8)))
-    _place(tmp_path, files, **{TRAIN_LABELS: labels})
-    with pytest.raises(ValueError, match=f"{FIXTURE_TRAIN} images.*{FIXTURE_TRAIN - 1} labels"):
-        load_fashion_mnist("train", root=tmp_path, download=False)
-
-
-def test_load_wrong_image_size_and_swapped_files(files, tmp_path):
-    small = gzip_bytes(idx_bytes(np.zeros((FIXTURE_TRAIN, 10, 10), np.uint8)))
-    _place(tmp_path, files, **{TRAIN_IMAGES: small})
-    with pytest.raises(ValueError, match=r"\(N, 28, 28\), got \(60, 10, 10\)"):
-        load_fashion_mnist("train", root=tmp_path, download=False)
-    _place(tmp_path, files, **{TRAIN_IMAGES: files[TRAIN_LABELS]})
-    with pytest.raises(ValueError, match=TRAIN_IMAGES):
-        load_fashion_mnist("train", root=tmp_path, download=False)
-
-
-def test_load_corrupt_gzip_names_the_file(files, tmp_path):
-    _place(tmp_path, files, **{TEST_IMAGES: files[TEST_IMAGES][:-30]})
-    with pytest.raises(ValueError, match=f"{TEST_IMAGES}.*corrupt gzip"):
-        load_fashion_mnist("test", root=tmp_path, download=False)
+@pytest.mark.parametrize("name, body, pattern", [
+    pytest.param(
+        TRAIN_LABELS, idx_bytes(np.zeros(FIXTURE_TRAIN - 1, np.uint8)),
+        rf"{TRAIN_IMAGES} holds {FIXTURE_TRAIN} images but .*{TRAIN_LABELS} holds "
+        rf"labels of shape \({FIXTURE_TRAIN - 1},\)", id="count-mismatch"),
+    pytest.param(
+        TRAIN_LABELS, idx_bytes(np.full(FIXTURE_TRAIN, 10, np.uint8)),
+        rf"{TRAIN_LABELS}: label 10 out of range 0-9", id="label-out-of-range"),
+    pytest.param(
+        TRAIN_IMAGES, idx_bytes(np.zeros((FIXTURE_TRAIN, 10, 10), np.uint8)),
+        rf"{TRAIN_IMAGES}: expected images of shape \(N, 28, 28\), got \(60, 10, 10\)",
+        id="10x10-images"),
+    pytest.param(
+        TRAIN_IMAGES, idx_bytes(np.zeros(FIXTURE_TRAIN, np.uint8)),
+        rf"{TRAIN_IMAGES}: expected images of shape \(N, 28, 28\), got \(60,\)",
+        id="labels-as-images"),
+    pytest.param(
+        TRAIN_IMAGES, b"not an IDX file at all",
+        rf"{TRAIN_IMAGES}: bad IDX magic number", id="not-idx"),
+])
+def test_verified_but_unusable_files_are_named(name, body, pattern, files, cache,
+                                               monkeypatch):
+    # A table that vouches for the odd file: only the IDX checks stand.
+    odd = {**files, name: gzip_bytes(body)}
+    monkeypatch.setattr(data, "_OFFICIAL", checksum_table(odd))
+    write_files(cache, odd)
+    with pytest.raises(ValueError, match=pattern) as info:
+        load_fashion_mnist("train", root=cache, download=False)
+    assert not isinstance(info.value, CorruptFileError)
+    assert snapshot(cache) == odd
 
 
 # --------------------------------------------------------------------------
-# get_fashion_mnist_data
+# get_fashion_mnist_data on the fixtures
 # --------------------------------------------------------------------------
 
 @pytest.fixture
-def fixture_root(files, fixture_md5, tmp_path):
-    root = tmp_path / "fixture-root"
-    _place(root, files)
-    return root
+def fixture_root(files, cache):
+    return write_files(cache, files)
 
 
 def test_get_data_splits_and_scaling(fixture_root):
     out = get_fashion_mnist_data(num_training=50, num_validation=10,
                                  num_test=15, root=fixture_root)
-    assert out["source"] == "fashion-mnist"
+    assert set(out) == {"X_train", "y_train", "X_val", "y_val", "X_test", "y_test",
+                        "class_names", "mean_image"}
     assert out["class_names"] == FASHION_MNIST_CLASSES
     shapes = {k: out[k].shape for k in ("X_train", "X_val", "X_test", "mean_image")}
     assert shapes == {"X_train": (50, 1, 28, 28), "X_val": (10, 1, 28, 28),
@@ -537,7 +622,9 @@ def test_get_data_splits_and_scaling(fixture_root):
     np.testing.assert_allclose(out["X_test"][:, 0, 0, 0] + mean[0, 0, 0],
                                np.arange(100, 115) / 255, rtol=1e-5)
     assert abs(out["X_train"].mean(axis=0)).max() < 1e-6
+    np.testing.assert_array_equal(out["y_train"], np.arange(50) % 10)
     np.testing.assert_array_equal(out["y_val"], np.arange(50, 60) % 10)
+    np.testing.assert_array_equal(out["y_test"], np.arange(15) % 10)
 
 
 def test_get_data_without_mean_subtraction(fixture_root):
@@ -550,16 +637,17 @@ def test_get_data_without_mean_subtraction(fixture_root):
     np.testing.assert_allclose(out["mean_image"], np.mean(np.arange(30)) / 255)
 
 
-def test_get_data_too_many_examples(fixture_root):
+def test_get_data_too_many_examples(fixture_root, tmp_path):
     with pytest.raises(ValueError, match=f"50 \\+ 11 = 61 exceeds the {FIXTURE_TRAIN}"):
         get_fashion_mnist_data(50, 11, 5, root=fixture_root)
     with pytest.raises(ValueError, match=f"num_test = 21 exceeds the {FIXTURE_TEST}"):
         get_fashion_mnist_data(50, 10, 21, root=fixture_root)
-    # Beyond the official sizes it fails before any download is attempted.
-    with pytest.raises(ValueError, match="60001 exceeds the 60000"):
+    # Beyond the official sizes it fails before looking for any file.
+    with pytest.raises(ValueError, match=r"55001 \+ 5000 = 60001 exceeds the 60000"):
         get_fashion_mnist_data(55001, 5000)
-    with pytest.raises(ValueError, match="exceeds the 10000"):
+    with pytest.raises(ValueError, match="num_test = 10001 exceeds the 10000"):
         get_fashion_mnist_data(num_test=10001)
+    assert not (tmp_path / "env-default-root").exists()
 
 
 @pytest.mark.parametrize("kwargs, error, pattern", [
@@ -568,121 +656,91 @@ def test_get_data_too_many_examples(fixture_root):
     ({"num_training": 1.5}, TypeError, "num_training must be an integer, got float"),
     ({"num_test": True}, TypeError, "num_test must be an integer, got bool"),
     ({"subtract_mean": "no"}, TypeError, "subtract_mean must be True or False"),
-    ({"dtype": np.int32}, TypeError, "dtype must be a floating-point dtype"),
-    ({"dtype": "banana"}, TypeError, "dtype must be a floating-point dtype"),
-    ({"root": 5}, TypeError, "root must be a str"),
-])
-def test_get_data_bad_arguments(kwargs, error, pattern):
-    with pytest.raises(error, match=pattern):
+    ({"dtype": np.int32}, TypeError, r"dtype must be a floating-point dtype .*got int32"),
+    ({"dtype": "banana"}, TypeError, "dtype must be a floating-point dtype, got 'banana'"),
+], ids=["training-0", "validation-negative", "training-float", "test-bool",
+        "subtract-mean-str", "dtype-int", "dtype-unknown"])
+def test_get_data_bad_arguments(kwargs, error, pattern, mirror):
+    with pytest.raises(error, match="^get_fashion_mnist_data: " + pattern):
         get_fashion_mnist_data(**kwargs)
+    assert mirror.total_hits() == 0
 
 
-def test_get_data_downloads_through_mirror(server, files, fixture_md5, monkeypatch, tmp_path):
-    server.serve_all("m", files)
-    monkeypatch.setenv("FASHION_MNIST_URL", server.base("m"))
-    out = get_fashion_mnist_data(40, 20, 20, root=tmp_path)
-    assert out["source"] == "fashion-mnist" and out["X_val"].shape == (20, 1, 28, 28)
-    assert server.total_hits() == 4
-
-
-def test_no_synthetic_fallback_unless_allowed(monkeypatch, tmp_path):
-    with pytest.raises(DownloadError, match="CS231N_ALLOW_SYNTHETIC"):
-        get_fashion_mnist_data(100, 10, 10, root=tmp_path)
-    monkeypatch.setenv("CS231N_ALLOW_SYNTHETIC", "0")
-    with pytest.raises(DownloadError):
-        get_fashion_mnist_data(100, 10, 10, root=tmp_path)
-
-
-def test_synthetic_fallback_when_allowed(monkeypatch, tmp_path):
-    monkeypatch.setenv("CS231N_ALLOW_SYNTHETIC", "1")
-    root = tmp_path / "data"
-    with pytest.warns(UserWarning, match="^Using the SYNTHETIC stand-in") as record:
-        out = get_fashion_mnist_data(200, 50, 30, root=root)
-    assert len(record) == 1 and "NOT Fashion-MNIST" in str(record[0].message)
-    assert out["source"] == "synthetic"
-    assert out["X_train"].shape == (200, 1, 28, 28) and out["X_train"].dtype == np.float32
-    assert out["X_val"].shape == (50, 1, 28, 28) and out["X_test"].shape == (30, 1, 28, 28)
-    assert out["y_train"].dtype == np.int64 and out["mean_image"].shape == (1, 28, 28)
-    assert abs(out["X_train"].mean(axis=0)).max() < 1e-6
-    # Nothing written, least of all under an official name.
-    assert leftovers(root) == []
-
-
-def test_fallback_also_when_official_files_fail_to_verify(server, monkeypatch, tmp_path):
-    # A mirror serving wrong bytes for every file is as good as no network.
-    for name in ALL_NAMES:
-        server.serve("m", name, b"not fashion-mnist")
-    monkeypatch.setenv("FASHION_MNIST_URL", server.base("m"))
-    monkeypatch.setenv("CS231N_ALLOW_SYNTHETIC", "1")
-    with pytest.warns(UserWarning, match="^Using the SYNTHETIC stand-in"):
-        out = get_fashion_mnist_data(20, 10, 10, root=tmp_path)
-    assert out["source"] == "synthetic" and leftovers(tmp_path) == []
+def test_get_data_downloads_through_mirror(mirror, files, cache):
+    out = get_fashion_mnist_data(40, 20, 20, root=cache)
+    assert out["X_val"].shape == (20, 1, 28, 28) and out["X_test"].shape == (20, 1, 28, 28)
+    assert snapshot(cache) == files and mirror.total_hits() == 4
 
 
 # --------------------------------------------------------------------------
-# synthetic_fashion_mnist
+# The real label files from ../shared/fashion-mnist, when present
 # --------------------------------------------------------------------------
 
-def test_synthetic_full_size_shapes_balance_and_speed():
-    # CPU time, not wall time: CI machines are shared. About 1-2 s is normal;
-    # the bound only catches a de-vectorised (per-image or per-pixel) draw.
-    start = time.process_time()
-    X_train, y_train, X_test, y_test = synthetic_fashion_mnist()
-    elapsed = time.process_time() - start
-    assert elapsed < 20, f"60,000 + 10,000 synthetic images took {elapsed:.1f} s of CPU"
-    assert X_train.shape == (60000, 28, 28) and X_test.shape == (10000, 28, 28)
-    assert y_train.shape == (60000,) and y_test.shape == (10000,)
-    for a in (X_train, y_train, X_test, y_test):
-        assert a.dtype == np.uint8
-    np.testing.assert_array_equal(np.bincount(y_train), np.full(10, 6000))
-    np.testing.assert_array_equal(np.bincount(y_test), np.full(10, 1000))
-    assert (np.diff(y_train[:100].astype(int)) != 0).any()   # shuffled
-    assert not np.array_equal(y_train[:10], np.arange(10))
-    assert 10 < X_train.mean() < 150 and X_train.max() == 255
+LABEL_FILES = {TRAIN_LABELS: 60000, TEST_LABELS: 10000}
+needs_shared = pytest.mark.skipif(
+    not all((SHARED_DIR / n).is_file() for n in LABEL_FILES),
+    reason=f"{SHARED_DIR} with the two real Fashion-MNIST label files is absent "
+           f"(only CI and course machines have it)")
 
 
-def test_synthetic_deterministic_and_independent_of_global_state():
-    before = np.random.get_state()
-    a = synthetic_fashion_mnist(300, 50, seed=7)
-    after = np.random.get_state()
-    np.testing.assert_array_equal(before[1], after[1])   # global state unused
-    assert before[2:] == after[2:]
-    b = synthetic_fashion_mnist(300, 50, seed=7)
-    for x, y in zip(a, b):
-        assert x.tobytes() == y.tobytes()
-    c = synthetic_fashion_mnist(300, 50, seed=8)
-    assert a[0].tobytes() != c[0].tobytes() and a[2].tobytes() != c[2].tobytes()
-    # The test split does not depend on the size of the training split.
-    d = synthetic_fashion_mnist(100, 50, seed=7)
-    assert d[2].tobytes() == a[2].tobytes()
+def check_real_labels(found):
+    for name, count in LABEL_FILES.items():
+        path, content = found[name]
+        labels = parse_idx(content, path)
+        assert labels.shape == (count,) and labels.dtype == np.uint8
+        np.testing.assert_array_equal(np.bincount(labels, minlength=10),
+                                      np.full(10, count // 10))
 
 
-def test_synthetic_uneven_sizes():
-    X_train, y_train, X_test, y_test = synthetic_fashion_mnist(25, 0, seed=1)
-    np.testing.assert_array_equal(np.bincount(y_train, minlength=10),
-                                  [3, 3, 3, 3, 3, 2, 2, 2, 2, 2])
-    assert X_test.shape == (0, 28, 28) and y_test.shape == (0,)
+@needs_shared
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_real_label_files_verify_as_published_and_recompressed(variant, real_table,
+                                                               cache):
+    published = {n: (SHARED_DIR / n).read_bytes() for n in LABEL_FILES}
+    assert all(md5(published[n]) == data.FASHION_MNIST_MD5[n] for n in LABEL_FILES)
+    bodies = {n: published[n] if variant == "published" else
+              RECOMPRESSED[variant](decompressed(published[n]))
+              for n in LABEL_FILES}
+    write_files(cache, bodies)
+    check_real_labels(data._find_all("test", list(LABEL_FILES), cache, False))
+    assert snapshot(cache) == bodies
 
 
-def test_synthetic_is_learnable_but_not_templates():
-    X_train, y_train, X_test, y_test = synthetic_fashion_mnist(2000, 1000, seed=3)
-    train = X_train.reshape(len(X_train), -1).astype(np.float64)
-    test = X_test.reshape(len(X_test), -1).astype(np.float64)
-    centroids = np.stack([train[y_train == c].mean(axis=0) for c in range(10)])
-    distances = ((test[:, None, :] - centroids[None]) ** 2).sum(axis=-1)
-    accuracy = (distances.argmin(axis=1) == y_test).mean()
-    assert 0.5 < accuracy < 0.99, accuracy        # far above chance (0.1)
-    # Examples of one class differ: shift, scale, details, noise.
-    for c in range(10):
-        members = train[y_train == c]
-        assert len(np.unique(members, axis=0)) == len(members)
-        assert members.std(axis=0).mean() > 20
+@needs_shared
+def test_real_label_download_needs_the_published_gz(real_table, server, cache,
+                                                    monkeypatch):
+    published = {n: (SHARED_DIR / n).read_bytes() for n in LABEL_FILES}
+    for name, body in published.items():
+        server.serve("recompressed", name,
+                     RECOMPRESSED["other-mtime"](decompressed(body)))
+        server.serve("published", name, body)
+    monkeypatch.setattr(data, "_DEFAULT_BASE_URLS",
+                        (server.base("recompressed"), server.base("published")))
+    check_real_labels(data._find_all("test", list(LABEL_FILES), cache, True))
+    assert snapshot(cache) == published
+    assert all(server.hits(p, n) == 1 for p in ("recompressed", "published")
+               for n in LABEL_FILES)
 
 
-@pytest.mark.parametrize("kwargs, error", [
-    ({"num_train": -1}, ValueError), ({"num_test": 2.0}, TypeError),
-    ({"seed": None}, TypeError), ({"seed": -3}, ValueError),
-])
-def test_synthetic_bad_arguments(kwargs, error):
-    with pytest.raises(error, match=next(iter(kwargs))):
-        synthetic_fashion_mnist(**kwargs)
+# --------------------------------------------------------------------------
+# The real Debian system copy, when installed
+# --------------------------------------------------------------------------
+
+@pytest.mark.skipif(
+    not all((DEBIAN_DIR / n).is_file() for n in ALL_NAMES),
+    reason=f"{DEBIAN_DIR} is absent: install the package {APT_PACKAGE} "
+           f"(CI does) to run this test")
+def test_debian_system_copy_loads_offline(real_table, monkeypatch, tmp_path):
+    monkeypatch.setattr(data, "_SYSTEM_DIRS", REAL_SYSTEM_DIRS)
+    cache = tmp_path / "env-default-root"          # $CS231N_DATA_DIR, empty
+    for kind, count in (("train", 60000), ("test", 10000)):
+        images, labels = load_fashion_mnist(kind, root=cache, download=False)
+        assert images.shape == (count, 28, 28) and labels.shape == (count,)
+        assert images.dtype == np.uint8 and labels.dtype == np.uint8
+        np.testing.assert_array_equal(np.bincount(labels, minlength=10),
+                                      np.full(10, count // 10))
+    out = get_fashion_mnist_data()
+    assert [len(out[k]) for k in ("X_train", "X_val", "X_test")] == [55000, 5000, 10000]
+    assert [len(out[k]) for k in ("y_train", "y_val", "y_test")] == [55000, 5000, 10000]
+    assert abs(float(out["mean_image"].mean()) - 0.286) <= 0.002
+    assert not cache.exists()                      # read in place, nothing copied
