@@ -1,6 +1,5 @@
 """The Solver: minibatch training of any model with ``params`` and ``loss``."""
 import numpy as np
-from tqdm.auto import tqdm
 
 from cs231n_layers._validation import check_int
 from cs231n_layers.optim import UPDATE_RULES, make_config
@@ -43,9 +42,12 @@ class Solver:
     num_val_samples : int or None
         Validation examples used to measure validation accuracy (None: all).
     print_every : int
-        Refresh the loss shown on the progress bar every this many steps.
+        With ``verbose``, print the loss every this many updates.
     verbose : bool
-        Show a tqdm progress bar and one line per epoch.
+        Print one line every ``print_every`` updates and one per epoch:
+        plain text, a few dozen lines for a long run, so that a notebook
+        (and nbval, which gives up on cells that send thousands of
+        messages) keeps up however slow the machine.
     seed : int or None
         Seeds the generator for shuffling and accuracy subsamples.
 
@@ -61,7 +63,7 @@ class Solver:
     def __init__(self, model, data, update_rule="sgd", optim_config=None,
                  lr_decay=1.0, batch_size=100, num_epochs=10,
                  num_train_samples=1000, num_val_samples=None,
-                 print_every=10, verbose=True, seed=None):
+                 print_every=100, verbose=True, seed=None):
         if not isinstance(data, dict):
             raise TypeError(
                 f"Solver: data must be a dict with keys {list(DATA_KEYS)}, "
@@ -170,7 +172,7 @@ class Solver:
         ]
         return float(np.mean(np.concatenate(predictions) == y))
 
-    def _end_epoch(self, bar):
+    def _end_epoch(self):
         """Record accuracies, keep the best parameters, report."""
         train_acc = self.check_accuracy(self.X_train, self.y_train,
                                         self.num_train_samples)
@@ -182,8 +184,8 @@ class Solver:
             self.best_val_acc = val_acc
             self.best_params = {k: v.copy() for k, v in self.model.params.items()}
         if self.verbose:
-            bar.write(f"epoch {self.epoch}/{self.num_epochs}: "
-                      f"train acc {train_acc:.3f}, val acc {val_acc:.3f}")
+            print(f"(epoch {self.epoch} / {self.num_epochs}) train acc "
+                  f"{train_acc:.3f}, val acc {val_acc:.3f}", flush=True)
 
     def train(self):
         """Run ``num_epochs`` epochs of minibatch updates.
@@ -195,19 +197,18 @@ class Solver:
         self._reset()
         num_train = len(self.X_train)
         steps_per_epoch = max(num_train // self.batch_size, 1)
-        bar = tqdm(total=self.num_epochs * steps_per_epoch,
-                   disable=not self.verbose, unit="step")
-        self._end_epoch(bar)
+        total = self.num_epochs * steps_per_epoch
+        self._end_epoch()
         for self.epoch in range(1, self.num_epochs + 1):
             order = self.rng.permutation(num_train)
             for k in range(steps_per_epoch):
                 self._step(order[k * self.batch_size:(k + 1) * self.batch_size])
-                if k % self.print_every == 0:
-                    bar.set_postfix(loss=f"{self.loss_history[-1]:.4f}")
-                bar.update()
+                done = len(self.loss_history)
+                if self.verbose and done % self.print_every == 0:
+                    print(f"(update {done} / {total}) loss "
+                          f"{self.loss_history[-1]:.4f}", flush=True)
             for config in self.optim_configs.values():
                 config["learning_rate"] *= self.lr_decay
-            self._end_epoch(bar)
-        bar.close()
+            self._end_epoch()
         self.model.params = {k: v.copy() for k, v in self.best_params.items()}
         return self

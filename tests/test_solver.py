@@ -296,10 +296,18 @@ def test_verbose_false_prints_nothing(capsys):
     assert captured.out == "" and captured.err == ""
 
 
-def test_verbose_true_reports_each_epoch(capsys):
-    run_small(seed=0, verbose=True, num_epochs=2)
+def test_verbose_true_reports_each_epoch_and_every_few_updates(capsys):
+    solver = run_small(seed=0, verbose=True, num_epochs=2, print_every=3)
     captured = capsys.readouterr()
-    assert "epoch 2/2" in captured.out + captured.err
+    lines = captured.out.splitlines()
+    assert captured.err == ""
+    epochs = [line for line in lines if line.startswith("(epoch")]
+    assert [line.split(")")[0] for line in epochs] == [
+        "(epoch 0 / 2", "(epoch 1 / 2", "(epoch 2 / 2"]
+    updates = [line for line in lines if line.startswith("(update")]
+    total = len(solver.loss_history)
+    assert len(updates) == total // 3
+    assert updates[0] == f"(update 3 / {total}) loss {solver.loss_history[2]:.4f}"
 
 
 # ------------------------------------------------------- random state
