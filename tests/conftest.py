@@ -10,6 +10,18 @@ import copy
 import numpy as np
 import pytest
 
+from cs231n_layers.data import get_fashion_mnist_data
+
+
+@pytest.fixture(scope="session")
+def fashion_mnist():
+    """The real Fashion-MNIST as the notebooks load it.
+
+    ``make test`` makes sure the files are there first (``make data``); a
+    bare ``pytest`` without them fails here with the loader's instructions.
+    """
+    return get_fashion_mnist_data()
+
 
 @pytest.fixture
 def rng():

@@ -304,16 +304,12 @@ def test_three_layer_convnet_wrong_answers(cls, message):
 # ---------------------------------------------------------- hyperparameters
 
 @pytest.fixture(scope="module")
-def data():
-    """A small labelled stand-in: 2,000 training, 1,000 validation images,
-    prepared as get_fashion_mnist_data prepares them."""
-    images, labels, _, _ = cl.synthetic_fashion_mnist(num_train=3000,
-                                                      num_test=0, seed=0)
-    X = images[:, None].astype(np.float32) / 255
-    X -= X[:2000].mean(axis=0)
-    y = labels.astype(np.int64)
-    return {"X_train": X[:2000], "y_train": y[:2000],
-            "X_val": X[2000:], "y_val": y[2000:]}
+def data(fashion_mnist):
+    """2,000 training and 1,000 validation images of the real data."""
+    return {"X_train": fashion_mnist["X_train"][:2000],
+            "y_train": fashion_mnist["y_train"][:2000],
+            "X_val": fashion_mnist["X_val"][:1000],
+            "y_val": fashion_mnist["y_val"][:1000]}
 
 
 def good():

@@ -36,16 +36,6 @@ grade = _load("grade")
 
 
 
-@pytest.fixture(autouse=True)
-def offline_data(monkeypatch):
-    """Notebook 05 loads Fashion-MNIST: here, offline, the labelled stand-in.
-
-    `make test` sets this too; setting it here keeps a bare `pytest tests`
-    from failing on a machine without the data.
-    """
-    monkeypatch.setenv("CS231N_ALLOW_SYNTHETIC", "1")
-
-
 SOLUTION_RE = re.compile(
     r"^[ \t]*### BEGIN SOLUTION[^\n]*\n(.*?)^[ \t]*### END SOLUTION",
     re.MULTILINE | re.DOTALL)
