@@ -10,6 +10,7 @@ exercise's points.
 import ast
 import importlib.util
 import json
+import os
 import re
 from pathlib import Path
 
@@ -345,7 +346,149 @@ def test_grading_errors_are_reported_not_raised(tmp_path, capsys):
     orphan = tmp_path / "99_no_such_notebook.ipynb"
     nbformat.write(nbformat.v4.new_notebook(), orphan)
     assert grade.main([str(orphan)]) == 1
-    assert "no instructor notebook" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert err.startswith("grade: no instructor notebook in ")
+    assert "shares an exercise (nbgrader grade_id)" in err
+
+
+@pytest.mark.parametrize("content", [
+    '{"not": "a notebook"}', "just some text\n", '{"cells": 3}', ""])
+def test_a_file_that_is_not_a_notebook_gets_one_line(tmp_path, capsys,
+                                                     content):
+    path = tmp_path / "homework.ipynb"
+    path.write_text(content)
+    assert grade.main([str(path), "--source", str(FIXTURE)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1, err
+    assert err.startswith(f"grade: {path} is not a Jupyter notebook"), err
+
+
+def test_the_instructor_notebook_is_found_by_its_exercises(tmp_path):
+    # A renamed copy (JupyterLab's Duplicate) still finds its source, and
+    # so does a notebook holding only some of the exercises.
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    source = folder / "07_grading_fixture.ipynb"
+    source.write_bytes(FIXTURE.read_bytes())
+    other = nbformat.v4.new_notebook()
+    other.cells.append(nbformat.v4.new_code_cell("1"))
+    nbformat.write(other, folder / "06_other.ipynb")
+    copy = make_student(FIXTURE, tmp_path)
+    renamed = copy.rename(tmp_path / "07_grading_fixture-Copy1.ipynb")
+    assert grade.find_source(grade.read_notebook(renamed), folder) == source
+
+    def keep_one(nb):
+        nb.cells = [c for c in nb.cells
+                    if c.metadata.get("nbgrader", {}).get("grade_id")
+                    in (None, "fx_relu", "fx_relu_check")]
+    partial = edit(renamed, keep_one)
+    assert grade.find_source(grade.read_notebook(partial), folder) == source
+
+
+def test_a_renamed_course_notebook_is_graded(tmp_path):
+    source = ROOT / "notebooks" / "02_im2col.ipynb"
+    renamed = make_student(source, tmp_path).rename(
+        tmp_path / "my copy of the im2col notebook.ipynb")
+    report = grade.grade(renamed)
+    assert report.source.endswith("02_im2col.ipynb")
+    assert report.total == 0 and report.max_total > 0
+
+
+def test_time_budget_follows_the_instructors_run_time():
+    nb = nbformat.v4.new_notebook()
+    assert grade.time_budget(nb) == (60, 600)
+    nb.metadata["cs231n"] = {"run_seconds": {"slowest_cell": 2, "total": 9}}
+    assert grade.time_budget(nb) == (60, 600)
+    nb.metadata["cs231n"] = {"run_seconds": {"slowest_cell": 150,
+                                             "total": 240}}
+    assert grade.time_budget(nb) == (1500, 1200)
+
+
+def test_course_notebooks_record_their_run_time():
+    for path in REAL:
+        seconds = nbformat.read(path, as_version=4).metadata.get(
+            "cs231n", {}).get("run_seconds", {})
+        assert 0 < seconds.get("slowest_cell", 0) <= seconds.get("total", 0), (
+            f"{path.name}: run `make notebooks` to record its run time")
+
+
+def test_an_endless_cell_costs_its_budget_and_is_reported(tmp_path,
+                                                          fixture_nb):
+    endless = "def relu(x):\n    while True:\n        pass"
+    path = edit(make_student(FIXTURE, tmp_path), fill(fixture_nb,
+                                                      "fx_row_sums"))
+    path = edit(path, set_source("fx_relu_check", "check_relu(relu)"))
+
+    def loop_in_check(nb):
+        by_grade_id(nb)["fx_relu"].source = endless
+    report = grade.grade(edit(path, loop_in_check), FIXTURE, timeout=3)
+    assert points_of(report) == {"fx_relu": 0, "fx_scaler_apply": 0,
+                                 "fx_row_sums": 3}
+    relu = report.checks[0]
+    assert relu.message == "ran over its time budget and was interrupted"
+    index = [i for i, c in enumerate(nbformat.read(path, as_version=4).cells)
+             if c.metadata.get("nbgrader", {}).get("grade_id")
+             == "fx_relu_check"][0]
+    assert (f"cell {index + 1} ran over its time budget of 3 s and was "
+            f"interrupted") in report.notes
+    assert f"ran over its time budget of 3 s" in grade.format_report(report)
+
+
+def test_the_total_cap_stops_the_run_and_grades_what_ran(
+        tmp_path, fixture_nb, monkeypatch):
+    monkeypatch.setattr(grade, "time_budget", lambda nb: (60, 8))
+    path = edit(make_student(FIXTURE, tmp_path), fill(fixture_nb, "fx_relu"))
+    slow = ("import time\n\nclass Scaler:\n"
+            "    def __init__(self, factor):\n        time.sleep(120)")
+    path = edit(path, set_source("fx_scaler_apply", slow))
+    report = grade.grade(path, FIXTURE)
+    assert report.stopped_early
+    assert points_of(report) == {"fx_relu": 1, "fx_scaler_apply": 0,
+                                 "fx_row_sums": 0}
+    assert any(note.startswith("the total time cap of 8 s was reached")
+               for note in report.notes), report.notes
+
+
+def test_processes_the_notebook_starts_are_ended(tmp_path, fixture_nb):
+    pid_file = tmp_path / "pids"
+    spawn = (f"import subprocess\n"
+             f"daemon = subprocess.Popen(['sleep', '300'], "
+             f"start_new_session=True)\n"
+             f"open({str(pid_file)!r}, 'w').write(str(daemon.pid))\n")
+    path = edit(make_student(FIXTURE, tmp_path), fill(fixture_nb, "fx_relu"))
+
+    def add_daemon(nb):
+        nb.cells.insert(2, nbformat.v4.new_code_cell(spawn))
+    report = grade.grade(edit(path, add_daemon), FIXTURE)
+    assert points_of(report)["fx_relu"] == 1
+    pid = int(pid_file.read_text())
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
+    assert ("1 process(es) the notebook started were still running after "
+            "it and were ended") in report.notes
+
+
+def test_a_notebook_that_edits_the_package_changes_no_other_grading(
+        tmp_path, fixture_nb):
+    # Make every check of the course pass, on disk: the grading of this
+    # notebook runs on a private copy, so the next grading is unaffected.
+    tamper = ("import cs231n_layers.checks._core as core\n"
+              "with open(core.__file__, 'a') as f:\n"
+              "    f.write('\\ndef compare(*a, **k):\\n    return 0.0\\n')\n")
+    before = (ROOT / "cs231n_layers" / "checks" / "_core.py").read_bytes()
+    path = make_student(FIXTURE, tmp_path)
+
+    def add_tamper(nb):
+        nb.cells.insert(2, nbformat.v4.new_code_cell(tamper))
+    report = grade.grade(edit(path, add_tamper), FIXTURE)
+    assert any(note.startswith("the notebook changed files of cs231n_layers "
+                               "(checks/_core.py); it ran on a private copy")
+               for note in report.notes), report.notes
+    assert (ROOT / "cs231n_layers" / "checks" / "_core.py").read_bytes() \
+        == before
+    wrong = edit(make_student(FIXTURE, tmp_path / "next"),
+                 set_source("fx_relu", "def relu(x):\n    return x"))
+    assert points_of(grade.grade(wrong, FIXTURE))["fx_relu"] == 0
 
 
 # --- the course notebooks ------------------------------------------------

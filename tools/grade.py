@@ -18,9 +18,25 @@ pieces, from plain Python and without a course database:
    anything written to stderr gives zero), and sum the points per exercise:
    check cell ``<exercise>_check`` belongs to exercise ``<exercise>``.
 
-The instructor notebook is the one of the same file name in notebooks/
-(``--source`` picks another). The exit code is 0 whenever grading worked,
-however many points were lost; 1 when grading itself failed.
+The instructor notebook is the one in notebooks/ that holds the most of the
+student notebook's nbgrader ``grade_id``s, whatever the file is called
+(``--source`` picks another).
+
+Each run is sealed off from the ones before and after it:
+
+- The kernel imports a private copy of ``cs231n_layers`` made for this run,
+  so nothing a notebook writes into the package can change the next grading;
+  the report says when a notebook changed the copy or the package on disk.
+- Time is bounded by what the instructor's notebook needs (recorded by
+  ``make notebooks`` in its metadata): each cell gets ten times the slowest
+  instructor cell, at least a minute, and the whole run five times the
+  instructor's total, at least ten minutes. A cell over its budget is
+  interrupted and named in the report; at the total cap the kernel is
+  stopped and what ran is graded.
+- Every process the notebook started is ended when grading ends.
+
+The exit code is 0 whenever grading worked, however many points were lost;
+1 when grading itself failed.
 
 Usage::
 
@@ -30,10 +46,17 @@ Usage::
 """
 import argparse
 import copy
+import ctypes
+import hashlib
 import importlib.util
 import json
 import logging
+import os
+import shutil
+import signal
 import sys
+import tempfile
+import threading
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
@@ -49,7 +72,10 @@ from nbgrader.preprocessors import (CheckCellMetadata, ClearOutput,
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
-DEFAULT_TIMEOUT = 600  # seconds per cell; nbgrader's own default is 30
+PACKAGE = ROOT / "cs231n_layers"
+# Time budgets (seconds) from the instructor's run time: see time_budget.
+CELL_FLOOR, CELL_FACTOR = 60, 10
+TOTAL_FLOOR, TOTAL_FACTOR = 600, 5
 # Keeps the kernel's own start-up warnings (about its TCP transport) out of
 # the grader's report; the notebook's outputs are not affected.
 KERNEL_ARGS = ["--IPKernelApp.log_level=ERROR"]
@@ -129,15 +155,183 @@ def exercise_of(grade_id):
     return grade_id.removesuffix("_check")
 
 
-def find_source(notebook, notebooks_dir=NOTEBOOKS):
-    """The instructor notebook with the same file name as ``notebook``."""
-    source = Path(notebooks_dir) / Path(notebook).name
-    if not source.exists():
+def read_notebook(path):
+    """The notebook at ``path``, or GradingError in one line saying why not."""
+    try:
+        nb = nbformat.read(path, as_version=4)
+        cells = nb["cells"]
+    except (OSError, UnicodeDecodeError) as err:
+        raise GradingError(f"cannot read {_shown(path)}: {err}") from err
+    except Exception as err:  # nbformat raises many kinds on a non-notebook
         raise GradingError(
-            f"no instructor notebook {_shown(source)}: the grader matches "
-            f"the student's notebook by its file name; pass --source "
-            f"notebooks/<name>.ipynb if you renamed it")
-    return source
+            f"{_shown(path)} is not a Jupyter notebook "
+            f"({type(err).__name__}: {str(err).splitlines()[0][:120]})"
+        ) from err
+    if not isinstance(cells, list):
+        raise GradingError(f"{_shown(path)} is not a Jupyter notebook")
+    return nb
+
+
+def grade_ids(nb):
+    """The nbgrader ``grade_id``s of ``nb``'s cells, as a set."""
+    return {cell.metadata["nbgrader"]["grade_id"] for cell in nb.cells
+            if "grade_id" in cell.metadata.get("nbgrader", {})}
+
+
+def find_source(nb, notebooks_dir=NOTEBOOKS):
+    """The instructor notebook sharing the most ``grade_id``s with ``nb``.
+
+    Matching by content, not by file name, finds the instructor notebook of
+    a copy that JupyterLab renamed (``01_cross_correlation-Copy1.ipynb``).
+    """
+    ids = grade_ids(nb)
+    best, shared = None, 0
+    for path in sorted(Path(notebooks_dir).glob(student.NOTEBOOK_GLOB)):
+        common = len(ids & grade_ids(read_notebook(path)))
+        if common > shared:
+            best, shared = path, common
+    if best is None:
+        raise GradingError(
+            f"no instructor notebook in {_shown(notebooks_dir)} shares an "
+            f"exercise (nbgrader grade_id) with this notebook; pass --source "
+            f"notebooks/<name>.ipynb")
+    return best
+
+
+def time_budget(source_nb):
+    """(seconds per cell, seconds in all) for grading a copy of ``source_nb``.
+
+    From the instructor's run time, which ``make notebooks`` records in the
+    notebook's metadata; the floors alone when it is not recorded.
+    """
+    measured = source_nb.metadata.get("cs231n", {}).get("run_seconds", {})
+    cell = max(CELL_FLOOR, CELL_FACTOR * measured.get("slowest_cell", 0))
+    total = max(TOTAL_FLOOR, TOTAL_FACTOR * measured.get("total", 0))
+    return int(cell), int(total)
+
+
+def _digest(folder):
+    """SHA-256 of every file below ``folder`` (bytecode caches aside)."""
+    return {str(path.relative_to(folder)):
+            hashlib.sha256(path.read_bytes()).hexdigest()
+            for path in sorted(Path(folder).rglob("*"))
+            if path.is_file() and "__pycache__" not in path.parts}
+
+
+def _changed(before, after):
+    return sorted(name for name in before.keys() | after.keys()
+                  if before.get(name) != after.get(name))
+
+
+class _PrivatePackage:
+    """A copy of ``cs231n_layers`` that one grading run imports.
+
+    The kernel runs :attr:`startup` first: it drops the editable install's
+    import hook and puts the copy first on ``sys.path``. On exit the copy is
+    deleted, and :attr:`notes` says whether the notebook changed the copy
+    or the package on disk.
+    """
+
+    def __enter__(self):
+        self.folder = Path(tempfile.mkdtemp(prefix="cs231n-grade-"))
+        shutil.copytree(PACKAGE, self.folder / PACKAGE.name,
+                        ignore=shutil.ignore_patterns("__pycache__"))
+        self.startup = self.folder / "startup.py"
+        self.startup.write_text(
+            "__import__('sys').meta_path[:] = [\n"
+            "    f for f in __import__('sys').meta_path\n"
+            "    if not getattr(f, '__module__', '').startswith('__editable')]\n"
+            f"__import__('sys').path.insert(0, {str(self.folder)!r})\n")
+        self._copy = _digest(self.folder / PACKAGE.name)
+        self._original = _digest(PACKAGE)
+        self.notes = []
+        return self
+
+    def __exit__(self, *exc):
+        copied = _changed(self._copy, _digest(self.folder / PACKAGE.name))
+        if copied:
+            self.notes.append(
+                f"the notebook changed files of cs231n_layers "
+                f"({', '.join(copied)}); it ran on a private copy, which was "
+                f"thrown away, so no other grading sees the change")
+        original = _changed(self._original, _digest(PACKAGE))
+        if original:
+            self.notes.append(
+                f"files of cs231n_layers on disk changed during grading "
+                f"({', '.join(original)}); the grade does not depend on "
+                f"them, but check who changed them")
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _children():
+    """Process ids of this process's children, from /proc (Linux)."""
+    found = set()
+    for task in Path("/proc/self/task").glob("*"):
+        try:
+            found.update(int(pid) for pid in
+                         (task / "children").read_text().split())
+        except OSError:
+            pass
+    return found
+
+
+def _descendants(pid):
+    """``pid`` and every process below it."""
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        for task in Path(f"/proc/{current}/task").glob("*"):
+            try:
+                todo += [int(p) for p in (task / "children").read_text().split()]
+            except OSError:
+                pass
+    return found
+
+
+class _Reaper:
+    """Ends every process started while grading, however it detached.
+
+    On Linux the grader becomes a "child subreaper": a process the kernel
+    started and then orphaned (a daemon, a ``start_new_session`` child)
+    becomes the grader's child instead of init's, so it can be found and
+    ended. Elsewhere only the kernel's own descendants are ended.
+    """
+
+    def __enter__(self):
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)
+        except (OSError, AttributeError):  # not Linux: no subreaper
+            pass
+        self._before = _children()
+        return self
+
+    def kill(self):
+        """SIGKILL every process started since entering; how many it ended.
+
+        Killing a parent hands its children to the grader, so this repeats
+        until none is left, and reaps what it killed.
+        """
+        ended = set()
+        for _ in range(20):
+            alive = _children() - self._before
+            if not alive:
+                break
+            for child in alive:
+                for pid in reversed(_descendants(child)):
+                    try:
+                        os.kill(pid, signal.SIGKILL)
+                        ended.add(pid)
+                    except ProcessLookupError:
+                        pass
+                try:
+                    os.waitpid(child, 0)
+                except ChildProcessError:
+                    pass
+        return len(ended)
+
+    def __exit__(self, *exc):
+        self.kill()
 
 
 class _SourceCells:
@@ -185,15 +379,22 @@ class _OverwriteFromSource(OverwriteCells):
 
 
 class _TrackedExecute(Execute):
-    """nbgrader's Execute, remembering which cells got a reply."""
+    """nbgrader's Execute, remembering which cells got a reply and which
+    ran over their time (nbgrader interrupts those and goes on)."""
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.replied = set()
+        self.timed_out = set()
 
     def on_cell_executed(self, **kwargs):
         super().on_cell_executed(**kwargs)
         self.replied.add(kwargs["cell_index"])
+
+    async def _async_handle_timeout(self, timeout, cell=None):
+        self.timed_out.update(i for i, c in enumerate(self.nb.cells)
+                              if c is cell)
+        return await super()._async_handle_timeout(timeout, cell)
 
 
 def restore(nb, source_nb, name):
@@ -240,21 +441,46 @@ def restore(nb, source_nb, name):
     return notes
 
 
-def execute(nb, path, timeout=DEFAULT_TIMEOUT, last=None):
+@dataclass
+class Run:
+    """What happened when the notebook ran (see :func:`execute`)."""
+
+    replied: set
+    timed_out: set
+    stopped_at: int = None
+    reason: str = ""
+    notes: list = field(default_factory=list)
+
+
+def execute(nb, path, budget=(CELL_FLOOR, TOTAL_FLOOR), last=None):
     """Run ``nb`` in a fresh ``python3`` kernel from the folder ``path``.
 
-    Only the cells up to index ``last`` run, if it is given. Returns
-    ``(replied, stopped_at, reason)``: the indices of the cells that
-    finished, and, if execution stopped early (the kernel died), the index
-    of the cell it stopped in and why; otherwise ``None, ""``.
+    The kernel imports a private copy of the package; ``budget`` is
+    (seconds per cell, seconds in all); only the cells up to index ``last``
+    run, if it is given. Returns a :class:`Run`: the indices of the cells
+    that finished and of those interrupted for time, and, if execution
+    stopped early (the kernel died, or the total cap), the index of the cell
+    it stopped in and why.
     """
-    executor = _TrackedExecute(timeout=timeout, kernel_name="python3",
-                               allow_errors=True, record_timing=False,
-                               extra_arguments=KERNEL_ARGS)
-    stopped_at, reason = None, ""
+    cell_seconds, total_seconds = budget
     skipped = nb.cells[last + 1:] if last is not None else []
     nb.cells = nb.cells[:len(nb.cells) - len(skipped)]
-    with utils.setenv(NBGRADER_EXECUTION="autograde"):
+    capped = threading.Event()
+    with _PrivatePackage() as package, _Reaper() as reaper, utils.setenv(
+            NBGRADER_EXECUTION="autograde",
+            CS231N_DATA_DIR=str(_data_dir())):
+        executor = _TrackedExecute(
+            timeout=cell_seconds, kernel_name="python3", allow_errors=True,
+            record_timing=False, extra_arguments=KERNEL_ARGS + [
+                f"--IPKernelApp.exec_files={package.startup}"])
+        run = Run(executor.replied, executor.timed_out)
+
+        def stop_at_cap():
+            capped.set()
+            reaper.kill()
+
+        watchdog = threading.Timer(total_seconds, stop_at_cap)
+        watchdog.start()
         try:
             executor.preprocess(nb, {"metadata": {"path": str(path)}})
         except Exception as err:  # a dead kernel, or nbclient giving up
@@ -262,17 +488,37 @@ def execute(nb, path, timeout=DEFAULT_TIMEOUT, last=None):
                 raise GradingError(
                     f"cannot run the notebook: {type(err).__name__}: {err}"
                 ) from err
-            reason = ("the kernel died" if isinstance(err, DeadKernelError)
-                      else f"execution stopped ({type(err).__name__}: "
-                           f"{err})")
-            stopped_at = next(
+            run.reason = (
+                f"the total time cap of {total_seconds} s was reached"
+                if capped.is_set() else "the kernel died"
+                if isinstance(err, DeadKernelError) else
+                f"execution stopped ({type(err).__name__}: {err})")
+            run.stopped_at = next(
                 (i for i, cell in enumerate(nb.cells)
                  if cell.cell_type == "code" and cell.source.strip()
                  and i not in executor.replied), None)
         finally:
+            watchdog.cancel()
             nb.cells = nb.cells + skipped
+            left = reaper.kill()
+    run.notes += package.notes
+    if left:
+        run.notes.append(f"{left} process(es) the notebook started were "
+                         f"still running after it and were ended")
+    run.notes += [f"cell {i + 1} ran over its time budget of {cell_seconds} "
+                  f"s and was interrupted" for i in sorted(run.timed_out)]
     LimitOutput().preprocess(nb, {})
-    return executor.replied, stopped_at, reason
+    return run
+
+
+def _data_dir():
+    """The Fashion-MNIST cache folder as the grader sees it.
+
+    The kernel imports a copy of the package from a temporary folder, from
+    which the repository's data/ folder could not be found.
+    """
+    from cs231n_layers.data import fashion_mnist_dir
+    return fashion_mnist_dir()
 
 
 def _failure_message(cell):
@@ -291,12 +537,13 @@ def _failure_message(cell):
     return "partial credit"
 
 
-def score(nb, source_nb, replied, stopped_at=None, reason=""):
+def score(nb, source_nb, run):
     """One :class:`CheckResult` per check cell of the instructor notebook."""
     by_id = {cell.metadata.nbgrader["grade_id"]: (i, cell)
              for i, cell in enumerate(nb.cells)
              if "nbgrader" in cell.metadata
              and "grade_id" in cell.metadata.nbgrader}
+    replied, stopped_at, reason = run.replied, run.stopped_at, run.reason
     results = []
     for cell in source_nb.cells:
         if not utils.is_grade(cell):
@@ -326,25 +573,30 @@ def score(nb, source_nb, replied, stopped_at=None, reason=""):
         if result.points < max_points:
             result.status = "failed" if result.points == 0 else "partial"
             result.message = _failure_message(graded)
+            exercise_cell = by_id.get(result.exercise, (None,))[0]
+            if index in run.timed_out:
+                result.message = "ran over its time budget and was interrupted"
+            elif exercise_cell in run.timed_out:
+                result.message = ("its exercise cell ran over its time "
+                                  "budget; " + result.message)
     return results
 
 
-def grade(notebook, source=None, timeout=DEFAULT_TIMEOUT, output=None,
-          all_cells=False):
+def grade(notebook, source=None, timeout=None, output=None, all_cells=False):
     """Grade one filled-in student notebook; return a :class:`Report`.
 
-    ``source`` is the instructor notebook (default: found by file name in
-    notebooks/). ``output``, if given, is where the executed notebook goes.
-    The cells after the last check cell cannot change a score, so they run
-    only if ``all_cells`` is true.
+    ``source`` is the instructor notebook (default: the one in notebooks/
+    sharing the most grade_ids). ``timeout`` overrides the seconds per cell
+    that :func:`time_budget` gives. ``output``, if given, is where the
+    executed notebook goes. The cells after the last check cell cannot
+    change a score, so they run only if ``all_cells`` is true.
     """
     notebook = Path(notebook)
-    source = Path(source) if source else find_source(notebook)
-    try:
-        nb = nbformat.read(notebook, as_version=4)
-        source_nb = nbformat.read(source, as_version=4)
-    except (OSError, ValueError) as err:  # nbformat's errors are ValueErrors
-        raise GradingError(f"cannot read a notebook: {err}") from err
+    nb = read_notebook(notebook)
+    source = Path(source) if source else find_source(nb)
+    source_nb = read_notebook(source)
+    cell_seconds, total_seconds = time_budget(source_nb)
+    budget = (timeout or cell_seconds, total_seconds)
     report = Report(str(_shown(notebook)), str(_shown(source)), [])
     try:
         report.notes += restore(nb, source_nb, student.notebook_name(source))
@@ -354,15 +606,15 @@ def grade(notebook, source=None, timeout=DEFAULT_TIMEOUT, output=None,
         ) from err
     checks = [i for i, cell in enumerate(nb.cells) if utils.is_grade(cell)]
     last = None if all_cells or not checks else checks[-1]
-    replied, stopped_at, reason = execute(nb, notebook.resolve().parent,
-                                          timeout, last)
-    if reason:
+    run = execute(nb, notebook.resolve().parent, budget, last)
+    report.notes += run.notes
+    if run.reason:
         report.stopped_early = True
-        where = (f" while running cell {stopped_at + 1} of {len(nb.cells)}"
-                 if stopped_at is not None else "")
-        report.notes.append(f"{reason}{where}; the checks that did not run "
-                            f"got no points")
-    report.checks = score(nb, source_nb, replied, stopped_at, reason)
+        where = (f" while running cell {run.stopped_at + 1} of "
+                 f"{len(nb.cells)}" if run.stopped_at is not None else "")
+        report.notes.append(f"{run.reason}{where}; the checks that did not "
+                            f"run got no points")
+    report.checks = score(nb, source_nb, run)
     if output:
         nbformat.write(nb, output)
     return report
@@ -404,8 +656,8 @@ def main(argv=None):
     parser.add_argument("notebook", type=Path,
                         help="the filled-in student notebook")
     parser.add_argument("--source", type=Path,
-                        help="instructor notebook (default: the one of the "
-                             "same name in notebooks/)")
+                        help="instructor notebook (default: the one in "
+                             "notebooks/ with the same exercises)")
     parser.add_argument("--json", type=Path, metavar="PATH",
                         help="also write the grades as JSON")
     parser.add_argument("--output", type=Path, metavar="PATH",
@@ -413,8 +665,10 @@ def main(argv=None):
     parser.add_argument("--all-cells", action="store_true",
                         help="also run the cells after the last check cell "
                              "(they cannot change a score)")
-    parser.add_argument("--timeout", type=int, default=DEFAULT_TIMEOUT,
-                        help=f"seconds per cell (default {DEFAULT_TIMEOUT})")
+    parser.add_argument("--timeout", type=int,
+                        help=f"seconds per cell (default: {CELL_FACTOR} "
+                             f"times the instructor's slowest cell, at least "
+                             f"{CELL_FLOOR})")
     args = parser.parse_args(argv)
     if not args.notebook.exists():
         print(f"grade: no such notebook: {args.notebook}", file=sys.stderr)
