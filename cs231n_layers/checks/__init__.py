@@ -6,11 +6,17 @@ prints one line on success and raises :class:`ExerciseError` on failure.
 """
 from importlib import import_module
 
-from cs231n_layers.checks._core import ExerciseError, call_exercise, compare, passed
+from cs231n_layers.checks._core import (
+    ExerciseError,
+    call_exercise,
+    compare,
+    forbids,
+    passed,
+)
 
 _TOPICS = ("correlation", "im2col", "conv_pool", "convnet")
 
-__all__ = ["ExerciseError", "call_exercise", "compare", "passed"]
+__all__ = ["ExerciseError", "call_exercise", "compare", "forbids", "passed"]
 
 # Re-export every checker listed in a topic module's __all__, so notebooks
 # can write ``from cs231n_layers.checks import check_corr2d``.

@@ -15,7 +15,13 @@ numerical gradient in float64, with the tolerances defined just below.
 
 import numpy as np
 
-from cs231n_layers.checks._core import ExerciseError, call_exercise, compare, passed
+from cs231n_layers.checks._core import (
+    ExerciseError,
+    call_exercise,
+    compare,
+    forbids,
+    passed,
+)
 from cs231n_layers.gradient_check import eval_numerical_gradient_array, rel_error
 from cs231n_layers.naive_layers import conv_forward_naive, max_pool_forward_naive
 
@@ -146,6 +152,7 @@ def _random_conv(rng, x_shape, w_shape, stride, pad, dtype=np.float64):
     return x, w, b, {"stride": stride, "pad": pad}
 
 
+@forbids("naive_layers.conv_forward_naive", "fast_layers.conv_forward_fast")
 def check_conv_forward(fn, hidden=False):
     """Check a convolution forward pass ``fn(x, w, b, conv_param)``.
 
@@ -211,6 +218,7 @@ def check_conv_forward(fn, hidden=False):
                      f"stays float32")
 
 
+@forbids("naive_layers.conv_backward_naive", "fast_layers.conv_backward_fast")
 def check_conv_backward(forward, backward, hidden=False):
     """Check a convolution backward pass against numerical gradients.
 
@@ -308,6 +316,8 @@ def _pool_where(x, pp):
             f"windows, stride {pp['stride']}")
 
 
+@forbids("naive_layers.max_pool_forward_naive",
+         "fast_layers.max_pool_forward_fast")
 def check_max_pool_forward(fn, hidden=False):
     """Check a max-pooling forward pass ``fn(x, pool_param)``.
 
@@ -366,6 +376,8 @@ def check_max_pool_forward(fn, hidden=False):
                      f"included; float32 stays float32")
 
 
+@forbids("naive_layers.max_pool_backward_naive",
+         "fast_layers.max_pool_backward_fast")
 def check_max_pool_backward(forward, backward, hidden=False):
     """Check a max-pooling backward pass against numerical gradients.
 

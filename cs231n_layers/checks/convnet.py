@@ -22,6 +22,7 @@ from cs231n_layers.checks._core import (
     ExerciseError,
     call_exercise,
     compare,
+    forbids,
     passed,
 )
 from cs231n_layers.checks.conv_pool import (
@@ -96,6 +97,7 @@ def _kink_free(rng, x_shape, w_shape, stride, pad, pool_param, tries=100):
     raise RuntimeError("no kink-free inputs found; change the seed")
 
 
+@forbids("layer_utils.conv_relu_pool_backward")
 def check_conv_relu_pool_backward(backward, hidden=False):
     """Check the backward pass of the conv - ReLU - 2x2 max pool sandwich.
 
@@ -228,6 +230,7 @@ def _check_model_gradients(exercise, model, X, y, grads, where):
     return worst
 
 
+@forbids("classifiers.cnn.ThreeLayerConvNet.loss")
 def check_three_layer_convnet(model_class, hidden=False):
     """Check ``model_class.loss``: scores, loss, L2 term and gradients.
 

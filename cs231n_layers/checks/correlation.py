@@ -9,7 +9,13 @@ import numbers
 
 import numpy as np
 
-from cs231n_layers.checks._core import ExerciseError, call_exercise, compare, passed
+from cs231n_layers.checks._core import (
+    ExerciseError,
+    call_exercise,
+    compare,
+    forbids,
+    passed,
+)
 from cs231n_layers.correlation import corr2d as _corr2d_reference
 
 __all__ = ["check_corr2d", "check_conv_output_size", "check_learn_kernel"]
@@ -75,14 +81,21 @@ def _shifted_sum(X, K):
 
 
 def _call_corr2d(fn, X, K):
-    """Call the student's corr2d and check it left its inputs alone."""
-    X_copy, K_copy = X.copy(), K.copy()
-    Y = call_exercise("corr2d", fn, X, K)
-    if not (np.array_equal(X, X_copy) and np.array_equal(K, K_copy)):
+    """Call the student's corr2d on copies and check it left them alone.
+
+    Copies, so that code that does modify its input cannot spoil the
+    checker's own examples for the checks that run after it.
+    """
+    X_given, K_given = X.copy(), K.copy()
+    Y = call_exercise("corr2d", fn, X_given, K_given)
+    if not (np.array_equal(X, X_given) and np.array_equal(K, K_given)):
         raise ExerciseError("corr2d: your code modified its input X or K")
     return Y
 
 
+@forbids("correlation.corr2d",
+         "naive_layers.conv_forward_naive",
+         "fast_layers.conv_forward_fast")
 def check_corr2d(fn, hidden=False):
     """Check a 2-D cross-correlation ``fn(X, K) -> Y`` ("valid", stride 1).
 
@@ -169,6 +182,7 @@ def _expect_value_error(fn, args):
     )
 
 
+@forbids("correlation.conv_output_size")
 def check_conv_output_size(fn, hidden=False):
     """Check ``fn(in_size, kernel_size, pad=0, stride=1) -> O``.
 

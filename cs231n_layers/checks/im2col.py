@@ -9,7 +9,13 @@ reference implementation.
 """
 import numpy as np
 
-from cs231n_layers.checks._core import ExerciseError, call_exercise, compare, passed
+from cs231n_layers.checks._core import (
+    ExerciseError,
+    call_exercise,
+    compare,
+    forbids,
+    passed,
+)
 from cs231n_layers.correlation import conv_output_size
 from cs231n_layers.im2col import col2im as reference_col2im
 from cs231n_layers.im2col import im2col as reference_im2col
@@ -93,6 +99,7 @@ def _check_dtype(label, result, dtype):
         )
 
 
+@forbids("im2col.im2col")
 def check_im2col(fn, hidden=False):
     """Check an im2col implementation such as ``im2col_by_indices``.
 
@@ -181,6 +188,7 @@ def _col2im_case(name, fn, case, rng, dtype=np.float64):
     return label, cols, x
 
 
+@forbids("im2col.col2im")
 def check_col2im(fn, hidden=False):
     """Check a col2im implementation (the notebook's ``col2im`` exercise).
 
