@@ -394,6 +394,70 @@ def test_a_renamed_course_notebook_is_graded(tmp_path):
     assert report.total == 0 and report.max_total > 0
 
 
+NB01 = ROOT / "notebooks" / "01_cross_correlation.ipynb"
+
+
+def test_redefined_checkers_and_wrapped_package_code_score_nothing(tmp_path):
+    source_nb = nbformat.read(NB01, as_version=4)
+    wrapped = ("def corr2d(X, K):\n"
+               "    return cl.corr2d(X, K)  # the package's finished one")
+    redefined = ("def conv_output_size(in_size, kernel_size, pad=0, stride=1):"
+                 "\n    raise NotImplementedError\n\n\n"
+                 "def check_conv_output_size(fn, hidden=False):\n"
+                 "    print('PASSED conv_output_size')")
+    path = edit(make_student(NB01, tmp_path), fill(source_nb,
+                                                   "nb01_learn_kernel"))
+    path = edit(path, set_source("nb01_corr2d", wrapped))
+    path = edit(path, set_source("nb01_conv_output_size", redefined))
+    report = grade.grade(path)
+    points = points_of(report)
+    assert points["nb01_corr2d"] == 0 and points["nb01_conv_output_size"] == 0
+    assert points["nb01_learn_kernel"] == max_points(source_nb)[
+        "nb01_learn_kernel"]
+    rows = {row["exercise"]: row for row in report.exercises()}
+    assert rows["nb01_corr2d"]["messages"] == [
+        "corr2d: your code calls the package's finished corr2d, so this "
+        "check gives no points: write it yourself. (The cells after the "
+        "check use the package's version, so the rest of the notebook runs "
+        "either way.)"]
+    assert rows["nb01_conv_output_size"]["messages"][0].startswith(
+        "conv_output_size: not implemented yet")
+    assert report.notes == []
+
+
+def test_a_checker_patched_in_its_module_scores_nothing(tmp_path):
+    patch = ("import cs231n_layers.checks as checks\n\n"
+             "checks.check_corr2d = lambda *args, **kwargs: print('PASSED')\n"
+             "checks.check_learn_kernel = checks.check_corr2d\n"
+             "checks.check_conv_output_size = checks.check_corr2d")
+    path = make_student(NB01, tmp_path)
+
+    def add_patch(nb):
+        nb.cells.insert(3, nbformat.v4.new_code_cell(patch))
+    report = grade.grade(edit(path, add_patch))
+    assert report.total == 0
+    assert report.notes == [
+        "cell 4 imports, names or changes the checkers (cs231n_layers.checks):"
+        " the checks after it got no points"]
+    assert {check.message for check in report.checks} == {
+        "not graded: cell 4 reaches into the checkers (cs231n_layers.checks)"}
+
+
+@pytest.mark.parametrize("source, reaches", [
+    ("from cs231n_layers.checks import check_corr2d", True),
+    ("import cs231n_layers.checks._core as core", True),
+    ("from cs231n_layers import checks", True),
+    ("import cs231n_layers as cl\ncl.checks.check_corr2d = print", True),
+    ("__import__('importlib').import_module('cs231n_layers.checks')", True),
+    ("%time x = cl.checks", True),
+    ("import cs231n_layers as cl\ny = cl.corr2d(x, k)", False),
+    ("def check_shapes(a):\n    return a.shape", False),
+    ("this is not python (", False),
+])
+def test_reaches_into_checkers(source, reaches):
+    assert grade.reaches_into_checkers(source) is reaches
+
+
 def test_time_budget_follows_the_instructors_run_time():
     nb = nbformat.v4.new_notebook()
     assert grade.time_budget(nb) == (60, 600)

@@ -45,6 +45,7 @@ Usage::
     python tools/grade.py NB.ipynb --json grades.json --output graded.ipynb
 """
 import argparse
+import ast
 import copy
 import ctypes
 import hashlib
@@ -62,6 +63,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import nbformat
+from IPython.core.inputtransformer2 import TransformerManager
 from nbclient.exceptions import DeadKernelError
 from nbconvert.preprocessors import Preprocessor
 from nbgrader import utils
@@ -196,6 +198,46 @@ def find_source(nb, notebooks_dir=NOTEBOOKS):
             f"exercise (nbgrader grade_id) with this notebook; pass --source "
             f"notebooks/<name>.ipynb")
     return best
+
+
+def reaches_into_checkers(source):
+    """Whether code imports, names or patches ``cs231n_layers.checks``.
+
+    A student's own code has no reason to: each check cell imports its
+    checker itself, and this catches a notebook that replaces a checker in
+    the module instead.
+    """
+    try:
+        tree = ast.parse(TransformerManager().transform_cell(source))
+    except SyntaxError:
+        return "cs231n_layers.checks" in source
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and (
+                node.module.startswith("cs231n_layers.checks")
+                or node.module == "cs231n_layers"
+                and any(alias.name == "checks" for alias in node.names)):
+            return True
+        if isinstance(node, ast.Import) and any(
+                alias.name.startswith("cs231n_layers.checks")
+                for alias in node.names):
+            return True
+        if isinstance(node, ast.Attribute) and node.attr == "checks":
+            return True
+        if (isinstance(node, ast.Constant) and isinstance(node.value, str)
+                and node.value != source  # code in a string: a magic's
+                and reaches_into_checkers(node.value)):
+            return True
+    return False
+
+
+def untrusted_from(nb, handed_out):
+    """Index of the first cell, not as handed out, that reaches into the
+    checkers; None when there is none."""
+    known = {cell.source for cell in handed_out.cells}
+    return next((i for i, cell in enumerate(nb.cells)
+                 if cell.cell_type == "code" and not utils.is_grade(cell)
+                 and cell.source not in known
+                 and reaches_into_checkers(cell.source)), None)
 
 
 def time_budget(source_nb):
@@ -537,8 +579,12 @@ def _failure_message(cell):
     return "partial credit"
 
 
-def score(nb, source_nb, run):
-    """One :class:`CheckResult` per check cell of the instructor notebook."""
+def score(nb, source_nb, run, untrusted=None):
+    """One :class:`CheckResult` per check cell of the instructor notebook.
+
+    The checks after cell ``untrusted`` (see :func:`untrusted_from`) get
+    no points.
+    """
     by_id = {cell.metadata.nbgrader["grade_id"]: (i, cell)
              for i, cell in enumerate(nb.cells)
              if "nbgrader" in cell.metadata
@@ -558,6 +604,11 @@ def score(nb, source_nb, run):
             result.message = "check cell missing from the notebook"
             continue
         index, graded = by_id[grade_id]
+        if untrusted is not None and index > untrusted:
+            result.status = "failed"
+            result.message = (f"not graded: cell {untrusted + 1} reaches "
+                              f"into the checkers (cs231n_layers.checks)")
+            continue
         if index not in replied:
             result.status = "not run"
             reason = reason or "execution stopped"
@@ -604,6 +655,12 @@ def grade(notebook, source=None, timeout=None, output=None, all_cells=False):
         raise GradingError(
             f"cannot restore the check cells: {type(err).__name__}: {err}"
         ) from err
+    untrusted = untrusted_from(nb, student.student_version(
+        source_nb, student.notebook_name(source)))
+    if untrusted is not None:
+        report.notes.append(
+            f"cell {untrusted + 1} imports, names or changes the checkers "
+            f"(cs231n_layers.checks): the checks after it got no points")
     checks = [i for i, cell in enumerate(nb.cells) if utils.is_grade(cell)]
     last = None if all_cells or not checks else checks[-1]
     run = execute(nb, notebook.resolve().parent, budget, last)
@@ -614,7 +671,7 @@ def grade(notebook, source=None, timeout=None, output=None, all_cells=False):
                  f"{len(nb.cells)}" if run.stopped_at is not None else "")
         report.notes.append(f"{run.reason}{where}; the checks that did not "
                             f"run got no points")
-    report.checks = score(nb, source_nb, run)
+    report.checks = score(nb, source_nb, run, untrusted)
     if output:
         nbformat.write(nb, output)
     return report
