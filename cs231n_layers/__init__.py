@@ -58,6 +58,12 @@ from cs231n_layers.naive_layers import (
 )
 from cs231n_layers.optim import adam, rmsprop, sgd, sgd_momentum
 from cs231n_layers.solver import Solver
+from cs231n_layers.threads import apply_default_blas_threads
+from cs231n_layers.threads import blas_threads, limit_blas_threads
+
+# One BLAS thread per process unless the user chose otherwise: several
+# kernels on a shared machine must not spin against each other.
+apply_default_blas_threads()
 
 __version__ = "0.1.0"
 
@@ -75,6 +81,8 @@ __all__ = [
     "read_idx",
     "ThreeLayerConvNet",
     "Solver",
+    "blas_threads",
+    "limit_blas_threads",
     "adam",
     "affine_backward",
     "affine_forward",

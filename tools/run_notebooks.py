@@ -20,7 +20,6 @@ Usage::
 """
 import argparse
 import math
-import os
 import sys
 import time
 from pathlib import Path
@@ -32,8 +31,6 @@ from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
-# The same environment `make test` gives nbval.
-RUN_ENV = {"OMP_NUM_THREADS": "2", "OPENBLAS_NUM_THREADS": "2"}
 
 
 def cell_seconds(cell):
@@ -68,7 +65,6 @@ def apply_policy(nb):
 def run(path, timeout=1800):
     """Execute one notebook in place; return the seconds it took."""
     nb = nbformat.read(path, as_version=4)
-    os.environ.update(RUN_ENV)
     start = time.perf_counter()
     NotebookClient(nb, timeout=timeout, kernel_name="python3",
                    resources={"metadata": {"path": str(path.parent)}},
