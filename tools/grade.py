@@ -439,15 +439,16 @@ class _TrackedExecute(Execute):
         return await super()._async_handle_timeout(timeout, cell)
 
 
-def restore(nb, source_nb, name):
+def restore(nb, source_nb, name, edition):
     """Put the instructor's locked cells back into ``nb``, in place.
 
+    ``edition`` is the student edition of ``source_nb`` as handed out.
     Returns a list of notes for the report (edited checks, unknown ids).
     """
     release = student.release_version(source_nb, name)
     handed_out = {
         cell.metadata.nbgrader["grade_id"]: cell.source
-        for cell in student.student_version(source_nb, name).cells
+        for cell in edition.cells
         if "nbgrader" in cell.metadata
         and "grade_id" in cell.metadata.nbgrader}
     cells = _SourceCells(release)
@@ -649,14 +650,15 @@ def grade(notebook, source=None, timeout=None, output=None, all_cells=False):
     cell_seconds, total_seconds = time_budget(source_nb)
     budget = (timeout or cell_seconds, total_seconds)
     report = Report(str(_shown(notebook)), str(_shown(source)), [])
+    name = student.notebook_name(source)
     try:
-        report.notes += restore(nb, source_nb, student.notebook_name(source))
+        edition = student.student_version(source_nb, name)
+        report.notes += restore(nb, source_nb, name, edition)
     except Exception as err:  # nbgrader raises plain exceptions
         raise GradingError(
             f"cannot restore the check cells: {type(err).__name__}: {err}"
         ) from err
-    untrusted = untrusted_from(nb, student.student_version(
-        source_nb, student.notebook_name(source)))
+    untrusted = untrusted_from(nb, edition)
     if untrusted is not None:
         report.notes.append(
             f"cell {untrusted + 1} imports, names or changes the checkers "
