@@ -10,6 +10,7 @@ section tries them on those exercises' solutions and likely slips.
 import numpy as np
 import pytest
 
+from _hidden_tests import run_kwargs
 import cs231n_layers as cl
 from cs231n_layers.checks import (
     ExerciseError,
@@ -35,10 +36,13 @@ def test_reference_layers_pass(capsys, hidden, variant):
         cl, f"conv_backward_{variant}")
     pool_f, pool_b = getattr(cl, f"max_pool_forward_{variant}"), getattr(
         cl, f"max_pool_backward_{variant}")
-    check_conv_forward(conv_f, hidden=hidden)
-    check_conv_backward(conv_f, conv_b, hidden=hidden)
-    check_max_pool_forward(pool_f, hidden=hidden)
-    check_max_pool_backward(pool_f, pool_b, hidden=hidden)
+    check_conv_forward(conv_f, **run_kwargs("check_conv_forward", hidden))
+    check_conv_backward(conv_f, conv_b,
+                        **run_kwargs("check_conv_backward", hidden))
+    check_max_pool_forward(pool_f,
+                           **run_kwargs("check_max_pool_forward", hidden))
+    check_max_pool_backward(pool_f, pool_b,
+                            **run_kwargs("check_max_pool_backward", hidden))
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 4 and all(ln.startswith("PASSED ") for ln in lines)
 
@@ -244,6 +248,27 @@ def test_checkers_leave_global_random_state_alone():
     np.testing.assert_array_equal(np.random.get_state()[1], before)
 
 
+def test_success_lines_describe_the_cases_given(capsys):
+    check_conv_backward(cl.conv_forward_naive, cl.conv_backward_naive,
+                        cases=[((1, 1, 4, 4), (1, 1, 3, 3), 1, 0)])
+    check_max_pool_forward(cl.max_pool_forward_naive,
+                           cases=[((1, 1, 4, 4), (2, 2, 2))])
+    check_max_pool_backward(cl.max_pool_forward_naive,
+                            cl.max_pool_backward_naive,
+                            cases=[((1, 1, 4, 4), (2, 2, 2))])
+    out = capsys.readouterr().out
+    assert "gradients (stride 1, without padding), worst" in out
+    assert "random cases match; float32 stays float32" in out
+    assert "inputs (no overlapping windows), worst" in out
+
+
+def test_max_pool_forward_case_flags_are_checked():
+    with pytest.raises(ValueError, match='"negative" or nothing, not '
+                                         "'negativ'"):
+        check_max_pool_forward(cl.max_pool_forward_naive,
+                               cases=[((1, 1, 4, 4), (2, 2, 2), "negativ")])
+
+
 # ------------------------------------ notebook 04: the same checkers reused
 #
 # Notebook 04's exercises are checked by check_conv_forward and
@@ -276,8 +301,10 @@ def max_pool_forward_slices(x, pool_param):
 
 @pytest.mark.parametrize("hidden", [False, True], ids=["visible", "hidden"])
 def test_notebook_04_solutions_pass(capsys, hidden):
-    check_conv_forward(conv_forward_matmul, hidden=hidden)
-    check_max_pool_forward(max_pool_forward_slices, hidden=hidden)
+    check_conv_forward(conv_forward_matmul,
+                       **run_kwargs("check_conv_forward", hidden))
+    check_max_pool_forward(max_pool_forward_slices,
+                           **run_kwargs("check_max_pool_forward", hidden))
     out = capsys.readouterr().out.splitlines()
     assert [line.split(":")[0] for line in out] == [
         "PASSED conv_forward_matmul", "PASSED max_pool_forward_slices"]

@@ -9,6 +9,7 @@ fail naming the worst element, the parameter or the setting.
 import numpy as np
 import pytest
 
+from _hidden_tests import hidden_kwargs, run_kwargs
 import cs231n_layers as cl
 from cs231n_layers.checks import (
     ExerciseError,
@@ -40,7 +41,8 @@ def conv_relu_pool_backward(dout, cache):
                                       conv_relu_pool_backward],
                          ids=["package", "solution"])
 def test_conv_relu_pool_backward_reference_passes(capsys, backward, hidden):
-    check_conv_relu_pool_backward(backward, hidden=hidden)
+    check_conv_relu_pool_backward(
+        backward, **run_kwargs("check_conv_relu_pool_backward", hidden))
     out = capsys.readouterr().out
     assert out.startswith("PASSED ") and out.count("\n") == 1
     assert "tolerance 1e-07" in out
@@ -128,7 +130,8 @@ def test_kink_free_inputs_are_deterministic_and_clean():
 
 @pytest.mark.parametrize("hidden", [False, True], ids=["visible", "hidden"])
 def test_three_layer_convnet_reference_passes(capsys, hidden):
-    check_three_layer_convnet(cl.ThreeLayerConvNet, hidden=hidden)
+    check_three_layer_convnet(cl.ThreeLayerConvNet, **run_kwargs(
+        "check_three_layer_convnet", hidden))
     out = capsys.readouterr().out
     assert out.startswith("PASSED ThreeLayerConvNet.loss: ")
     assert out.count("\n") == 1 and "tolerance 1e-05" in out
@@ -160,7 +163,8 @@ class PublicSandwich(cl.ThreeLayerConvNet):
 
 def test_three_layer_convnet_public_sandwich_passes(capsys):
     check_three_layer_convnet(PublicSandwich)
-    check_three_layer_convnet(PublicSandwich, hidden=True)
+    check_three_layer_convnet(PublicSandwich,
+                              **hidden_kwargs("check_three_layer_convnet"))
     assert capsys.readouterr().out.count("PASSED") == 2
 
 
@@ -327,18 +331,18 @@ def test_hyperparameters_good_choice_passes(capsys, data):
     assert "1,000 training examples, 2 epochs, adam" in out
 
 
-def test_hyperparameters_hidden_uses_other_examples(capsys, data):
+def test_hyperparameters_start_picks_other_examples(capsys, data):
     small = dict(good(), num_filters=8, hidden_dim=32)
 
     def choose_hyperparameters():
         return small
 
     check_hyperparameters(choose_hyperparameters, data, threshold=0.5,
-                          num_training=1000, hidden=True)
+                          num_training=1000, start=1000, seed=1)
     assert capsys.readouterr().out.startswith("PASSED choose_hyperparameters")
     with pytest.raises(ValueError, match="2002 are needed"):
         check_hyperparameters(choose_hyperparameters, data, 0.5,
-                              num_training=1001, hidden=True)
+                              num_training=1001, start=1001)
 
 
 def test_hyperparameters_stub_gives_one_line(data):

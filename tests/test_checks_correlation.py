@@ -8,6 +8,7 @@ with a subtly wrong answer it raises ExerciseError naming what is wrong.
 import numpy as np
 import pytest
 
+from _hidden_tests import hidden_kwargs, run_kwargs
 import cs231n_layers as cl
 from cs231n_layers.checks import (
     ExerciseError,
@@ -42,7 +43,7 @@ def learn_kernel_reference(X, Y, kernel_shape, learning_rate=0.5,
     (check_learn_kernel, learn_kernel_reference),
 ])
 def test_reference_passes_with_one_line(checker, fn, hidden, capsys):
-    checker(fn, hidden=hidden)
+    checker(fn, **run_kwargs(checker.__name__, hidden))
     out = capsys.readouterr().out
     assert out.startswith("PASSED ") and out.count("\n") == 1
 
@@ -128,6 +129,23 @@ def test_corr2d_modifying_the_input_is_caught():
         check_corr2d(corr2d_in_place)
 
 
+def test_corr2d_float32_slip_is_caught_by_the_hidden_cases():
+    """Rounds float32 results: the hidden block's float32 case sees it."""
+    def corr2d_rounded_float32(X, K):
+        Y = cl.corr2d(X, K)
+        return Y.round(1) if Y.dtype == np.float32 else Y
+
+    check_corr2d(corr2d_rounded_float32)
+    with pytest.raises(ExerciseError, match=r"; in X \(5, 6\), K \(2, 3\), "
+                                            r"float32 input$"):
+        check_corr2d(corr2d_rounded_float32, **hidden_kwargs("check_corr2d"))
+
+
+def test_corr2d_cases_are_float64_or_float32():
+    with pytest.raises(ValueError, match="float64 or float32, not int64"):
+        check_corr2d(cl.corr2d, cases=[((3, 3), (2, 2), "int64")])
+
+
 # --------------------------------------------- wrong conv_output_size answers
 
 def size_true_division(in_size, kernel_size, pad=0, stride=1):
@@ -208,7 +226,8 @@ def test_conv_output_size_hidden_cases_catch_more():
     expected = (r"in_size=3, kernel_size=5, pad=1, stride=1\) raised "
                 r"ValueError: does not fit; expected 1")
     with pytest.raises(ExerciseError, match=expected):
-        check_conv_output_size(unpadded_fit, hidden=True)
+        check_conv_output_size(unpadded_fit,
+                               **hidden_kwargs("check_conv_output_size"))
 
 
 # ------------------------------------------------- wrong learn_kernel answers
@@ -280,7 +299,8 @@ def test_learn_kernel_must_return_a_pair():
 def test_learn_kernel_hard_coded_answer_fails_the_hidden_cases():
     check_learn_kernel(learn_hard_coded)
     with pytest.raises(ExerciseError, match=r"has shape \(1, 2\), expected \(1, 3\)"):
-        check_learn_kernel(learn_hard_coded, hidden=True)
+        check_learn_kernel(learn_hard_coded,
+                           **hidden_kwargs("check_learn_kernel"))
 
 
 def test_learn_kernel_losses_must_match_the_kernel():

@@ -20,6 +20,8 @@ from IPython.core.inputtransformer2 import TransformerManager
 from nbclient import NotebookClient
 from nbgrader import utils
 
+from _hidden_tests import hidden_calls, hidden_cases, literals, normal
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "fixtures" / "grading_fixture.ipynb"
 
@@ -108,6 +110,19 @@ def only_line(cell):
     return errors[0].traceback
 
 
+def shown_hidden_cases(source_path, edition):
+    """The hidden cases of the notebook at ``source_path`` (the literal
+    arguments of its hidden-test blocks) that ``edition`` still holds."""
+    shown = set()
+    for cell in edition.cells:
+        if cell.cell_type == "code":
+            shown |= literals(cell.source, ipython=True)
+    calls = hidden_calls((Path(source_path),))
+    assert calls, f"{source_path} has no hidden-test block"
+    return [(str(call), case) for call in calls
+            for case in hidden_cases(call) if normal(case) in shown]
+
+
 def solution_only_lines(source):
     """Code lines of the solution regions that occur nowhere else in the
     cell (comments and blank lines left out)."""
@@ -183,7 +198,8 @@ def test_no_solution_code_and_no_hidden_tests(fixture_nb, edition):
         assert not hidden & student_lines, grade_id
     text = "\n".join(cell.source for cell in edition.cells)
     assert "SOLUTION" not in text and "HIDDEN TESTS" not in text
-    assert "hidden=True" not in text
+    assert shown_hidden_cases(FIXTURE, edition) == []
+    assert shown_hidden_cases(FIXTURE, fixture_nb)  # where they are
     assert cells["fx_relu_check"].source == "check_relu(relu)"
 
 
@@ -403,7 +419,7 @@ def test_redefined_checkers_and_wrapped_package_code_score_nothing(tmp_path):
                "    return cl.corr2d(X, K)  # the package's finished one")
     redefined = ("def conv_output_size(in_size, kernel_size, pad=0, stride=1):"
                  "\n    raise NotImplementedError\n\n\n"
-                 "def check_conv_output_size(fn, hidden=False):\n"
+                 "def check_conv_output_size(fn, **cases):\n"
                  "    print('PASSED conv_output_size')")
     path = edit(make_student(NB01, tmp_path), fill(source_nb,
                                                    "nb01_learn_kernel"))
@@ -625,6 +641,7 @@ def test_course_student_edition_hides_every_solution(path, real):
         ast.parse(cell.source)
     text = "\n".join(cell.source for cell in edition.cells)
     assert "### BEGIN" not in text and "### END" not in text
+    assert shown_hidden_cases(path, edition) == []
 
 
 CATCHES_A_STUB = {"NotImplementedError", "Exception", "BaseException"}

@@ -6,6 +6,7 @@ import sys
 import numpy as np
 import pytest
 
+from _hidden_tests import hidden_kwargs, run_kwargs
 import cs231n_layers as cl
 from cs231n_layers.checks import (
     ExerciseError,
@@ -34,12 +35,13 @@ def through_conv(X, K):
     return cl.conv_forward_naive(x, w, np.zeros(1), {"stride": 1, "pad": 0})[0][0, 0]
 
 
+@pytest.mark.parametrize("hidden", [False, True], ids=["visible", "hidden"])
 @pytest.mark.parametrize("fn, called", [
     (wrapped_corr2d, "corr2d"), (aliased, "corr2d"),
     (through_conv, "conv_forward_naive")])
-def test_corr2d_that_calls_the_package_scores_nothing(fn, called):
+def test_corr2d_that_calls_the_package_scores_nothing(fn, called, hidden):
     with pytest.raises(ExerciseError, match=MESSAGE.format("corr2d", called)):
-        check_corr2d(fn)
+        check_corr2d(fn, **run_kwargs("check_corr2d", hidden))
     assert sys.getprofile() is None
 
 
@@ -52,7 +54,8 @@ def own_corr2d(X, K):
 
 def test_own_code_passes(capsys):
     check_corr2d(own_corr2d)
-    assert capsys.readouterr().out.startswith("PASSED corr2d")
+    check_corr2d(own_corr2d, **hidden_kwargs("check_corr2d"))
+    assert capsys.readouterr().out.count("PASSED corr2d") == 2
 
 
 def conv_forward_matmul(x, w, b, conv_param):

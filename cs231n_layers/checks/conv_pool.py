@@ -97,6 +97,36 @@ def _check_unchanged(exercise, what, before, after):
         )
 
 
+def _span(values):
+    """``"1-2"`` for the values 2, 1, 2; ``"1"`` when all are 1."""
+    low, high = min(values), max(values)
+    return f"{low}" if low == high else f"{low}-{high}"
+
+
+def _in_words(n):
+    """``"two"`` for 2: small counts in a success line, as prose."""
+    words = ("no", "one", "two", "three", "four", "five", "six", "seven",
+             "eight", "nine")
+    return words[n] if n < len(words) else str(n)
+
+
+# What the convolution cases (x shape, w shape, stride, pad) cover, for the
+# success lines: "stride 1-2, pad 0-2", or "stride 1 and 2, with padding".
+
+def _stride_and_pad_spans(cases):
+    return (f"stride {_span([case[2] for case in cases])}, "
+            f"pad {_span([case[3] for case in cases])}")
+
+
+def _strides_and_padding(cases):
+    strides = " and ".join(str(s) for s in sorted({case[2] for case in cases}))
+    pads = [case[3] for case in cases]
+    padding = ("with padding" if min(pads) > 0 else
+               "without padding" if max(pads) == 0 else
+               "with and without padding")
+    return f"stride {strides}, {padding}"
+
+
 def _separated(rng, shape):
     """Values ``+-(0.5 + 0.1 k)`` for distinct k, in a random order.
 
@@ -122,22 +152,12 @@ SEED_WINDOW_SUMS = np.array([[29.0, 21.0, 25.0],
 SEED_CONV_OUT = np.stack([SEED_WINDOW_SUMS + 0.5, 2 * SEED_WINDOW_SUMS - 1.0])
 
 # (x shape, w shape, stride, pad); every case tiles its padded input exactly.
-CONV_FORWARD_CASES = {
-    False: [((2, 3, 5, 5), (4, 3, 3, 3), 1, 1),
-            ((1, 2, 6, 6), (3, 2, 2, 2), 2, 0),
-            ((2, 3, 5, 5), (2, 3, 3, 3), 2, 2),
-            ((1, 1, 4, 6), (2, 1, 3, 1), 1, 0)],
-    True: [((3, 2, 7, 5), (3, 2, 3, 3), 2, 1),
-           ((2, 4, 4, 4), (2, 4, 4, 4), 1, 0),
-           ((1, 3, 6, 8), (2, 3, 2, 4), 2, 1),
-           ((2, 2, 3, 3), (3, 2, 1, 1), 1, 2)],
-}
-CONV_BACKWARD_CASES = {
-    False: [((2, 3, 5, 5), (3, 3, 3, 3), 1, 1),
-            ((1, 2, 5, 5), (2, 2, 3, 3), 2, 1)],
-    True: [((2, 2, 6, 4), (3, 2, 2, 2), 2, 0),
-           ((1, 3, 5, 7), (2, 3, 3, 1), 2, 2)],
-}
+CONV_FORWARD_CASES = (((2, 3, 5, 5), (4, 3, 3, 3), 1, 1),
+                      ((1, 2, 6, 6), (3, 2, 2, 2), 2, 0),
+                      ((2, 3, 5, 5), (2, 3, 3, 3), 2, 2),
+                      ((1, 1, 4, 6), (2, 1, 3, 1), 1, 0))
+CONV_BACKWARD_CASES = (((2, 3, 5, 5), (3, 3, 3, 3), 1, 1),
+                       ((1, 2, 5, 5), (2, 2, 3, 3), 2, 1))
 
 
 def _conv_where(x, w, conv_param):
@@ -153,23 +173,26 @@ def _random_conv(rng, x_shape, w_shape, stride, pad, dtype=np.float64):
 
 
 @forbids("naive_layers.conv_forward_naive", "fast_layers.conv_forward_fast")
-def check_conv_forward(fn, hidden=False):
+def check_conv_forward(fn, cases=CONV_FORWARD_CASES, seed=3):
     """Check a convolution forward pass ``fn(x, w, b, conv_param)``.
 
     Checks, in order: the hand-worked example of notebook 03 (known output,
-    tolerance ``FORWARD_TOL``); random float64 cases with stride 1-2 and pad
-    0-2 against :func:`cs231n_layers.conv_forward_naive` (output shape and
-    values, tolerance ``FORWARD_TOL`` relative); that ``x`` and ``w`` are
-    not modified; and that float32 inputs give a float32 output (values
-    within ``FLOAT32_TOL``).
+    tolerance ``FORWARD_TOL``); a random float64 input per entry of
+    ``cases`` against :func:`cs231n_layers.conv_forward_naive` (output
+    shape and values, tolerance ``FORWARD_TOL`` relative); that ``x`` and
+    ``w`` are not modified; and that float32 inputs of the first case's
+    shapes give a float32 output (values within ``FLOAT32_TOL``).
 
     Parameters
     ----------
     fn : callable
         ``fn(x, w, b, conv_param) -> (out, cache)``; any implementation with
         this contract (naive or fast).
-    hidden : bool
-        Run the grader's extra cases (other shapes and seed) instead.
+    cases : sequence of tuples
+        ``(x shape, w shape, stride, pad)``, each tiling its padded input;
+        by default four, with stride 1-2 and pad 0-2.
+    seed : int
+        Seed of the generator that draws the random inputs.
 
     Raises
     ------
@@ -178,16 +201,14 @@ def check_conv_forward(fn, hidden=False):
         dtype, or the worst element beyond the tolerance.
     """
     exercise = _name(fn, "conv forward")
-    rng = np.random.default_rng(31 if hidden else 3)
-    worst = 0.0
-    if not hidden:
-        x, w, b = SEED_X.copy(), SEED_W.copy(), SEED_B.copy()
-        cp = {"stride": 1, "pad": 0}
-        out, _ = _unpack(exercise, call_exercise(exercise, fn, x, w, b, cp),
-                         ("out", "cache"))
-        worst = compare(exercise, "out", out, SEED_CONV_OUT[None],
-                         FORWARD_TOL, "the hand-worked example of notebook 03")
-    for case in CONV_FORWARD_CASES[hidden]:
+    rng = np.random.default_rng(seed)
+    x, w, b = SEED_X.copy(), SEED_W.copy(), SEED_B.copy()
+    cp = {"stride": 1, "pad": 0}
+    out, _ = _unpack(exercise, call_exercise(exercise, fn, x, w, b, cp),
+                     ("out", "cache"))
+    worst = compare(exercise, "out", out, SEED_CONV_OUT[None],
+                    FORWARD_TOL, "the hand-worked example of notebook 03")
+    for case in cases:
         x, w, b, cp = _random_conv(rng, *case)
         x0, w0 = x.copy(), w.copy()
         out, _ = _unpack(exercise, call_exercise(exercise, fn, x, w, b, cp),
@@ -197,8 +218,7 @@ def check_conv_forward(fn, hidden=False):
         expected, _ = conv_forward_naive(x, w, b, cp)
         worst = max(worst, compare(exercise, "out", out, expected,
                                     FORWARD_TOL, _conv_where(x, w, cp)))
-    x, w, b, cp = _random_conv(rng, *CONV_FORWARD_CASES[hidden][0],
-                               dtype=np.float32)
+    x, w, b, cp = _random_conv(rng, *cases[0], dtype=np.float32)
     out, _ = _unpack(exercise, call_exercise(exercise, fn, x, w, b, cp),
                      ("out", "cache"))
     if getattr(out, "dtype", None) != np.float32:
@@ -211,18 +231,18 @@ def check_conv_forward(fn, hidden=False):
                                      cp)
     compare(exercise, "out (float32)", out, expected, FLOAT32_TOL,
              _conv_where(x, w, cp))
-    what = ("hidden cases" if hidden else
-            "hand-worked example and random cases")
-    passed(exercise, f"{what} (stride 1-2, pad 0-2) match, worst error "
+    passed(exercise, f"hand-worked example and random cases "
+                     f"({_stride_and_pad_spans(cases)}) match, worst error "
                      f"{worst:.0e} (tolerance {FORWARD_TOL:.0e}); float32 "
                      f"stays float32")
 
 
 @forbids("naive_layers.conv_backward_naive", "fast_layers.conv_backward_fast")
-def check_conv_backward(forward, backward, hidden=False):
+def check_conv_backward(forward, backward, cases=CONV_BACKWARD_CASES,
+                        seed=7):
     """Check a convolution backward pass against numerical gradients.
 
-    For each case, runs ``forward`` on random float64 inputs, then
+    For each of ``cases``, runs ``forward`` on random float64 inputs, then
     ``backward`` on a random upstream gradient ``dout``, and compares
     ``dx``, ``dw`` and ``db`` with centred-difference gradients of
     ``sum(forward(...)[0] * dout)`` through the same ``forward``
@@ -237,8 +257,11 @@ def check_conv_backward(forward, backward, hidden=False):
         (pass the package's reference to check a backward pass on its own).
     backward : callable
         ``backward(dout, cache) -> (dx, dw, db)``, the function checked.
-    hidden : bool
-        Run the grader's extra cases (other shapes and seed) instead.
+    cases : sequence of tuples
+        ``(x shape, w shape, stride, pad)``; by default two, with stride 1
+        and 2 and pad 1.
+    seed : int
+        Seed of the generator that draws the inputs and ``dout``.
 
     Raises
     ------
@@ -249,9 +272,9 @@ def check_conv_backward(forward, backward, hidden=False):
     """
     exercise = _name(backward, "conv backward")
     fwd_name = _name(forward, "conv forward")
-    rng = np.random.default_rng(37 if hidden else 7)
+    rng = np.random.default_rng(seed)
     worst = 0.0
-    for case in CONV_BACKWARD_CASES[hidden]:
+    for case in cases:
         x, w, b, cp = _random_conv(rng, *case)
         where = _conv_where(x, w, cp)
         out, cache = _unpack(fwd_name,
@@ -273,9 +296,9 @@ def check_conv_backward(forward, backward, hidden=False):
             num = eval_numerical_gradient_array(f, point, dout)
             worst = max(worst, _check_gradient(exercise, what, grad, num,
                                                where))
-    what = "hidden cases" if hidden else "stride 1 and 2, with padding"
-    passed(exercise, f"dx, dw, db match numerical gradients ({what}), worst "
-                     f"relative error {worst:.0e} (tolerance {GRAD_TOL:.0e})")
+    passed(exercise, f"dx, dw, db match numerical gradients "
+                     f"({_strides_and_padding(cases)}), worst relative error "
+                     f"{worst:.0e} (tolerance {GRAD_TOL:.0e})")
 
 
 # --------------------------------------------------------------- max pooling
@@ -288,27 +311,23 @@ POOL_HAND = [
      np.array([[6.0, 5.0], [6.0, 5.0]])),
 ]
 
-# (x shape, (pool_height, pool_width, stride), all values negative?)
-MAX_POOL_FORWARD_CASES = {
-    False: [((2, 3, 4, 4), (2, 2, 2), False),
-            ((1, 2, 5, 5), (3, 3, 1), False),
-            ((2, 2, 7, 7), (3, 3, 2), True)],
-    True: [((2, 2, 5, 7), (3, 2, 1), False),
-           ((1, 3, 9, 5), (3, 1, 2), False),
-           ((2, 1, 6, 6), (4, 4, 2), True)],
-}
-MAX_POOL_BACKWARD_CASES = {
-    False: [((2, 2, 4, 4), (2, 2, 2)),
-            ((1, 2, 5, 5), (3, 3, 1)),
-            ((1, 1, 7, 7), (3, 3, 2))],
-    True: [((2, 2, 5, 7), (3, 2, 1)),
-           ((1, 2, 9, 5), (3, 1, 2)),
-           ((2, 1, 6, 6), (4, 4, 2))],
-}
+# (x shape, (pool_height, pool_width, stride)), and "negative" as a third
+# element for an input whose values are all negative.
+MAX_POOL_FORWARD_CASES = (((2, 3, 4, 4), (2, 2, 2)),
+                          ((1, 2, 5, 5), (3, 3, 1)),
+                          ((2, 2, 7, 7), (3, 3, 2), "negative"))
+MAX_POOL_BACKWARD_CASES = (((2, 2, 4, 4), (2, 2, 2)),
+                           ((1, 2, 5, 5), (3, 3, 1)),
+                           ((1, 1, 7, 7), (3, 3, 2)))
 
 
 def _pool_param(ph, pw, stride):
     return {"pool_height": ph, "pool_width": pw, "stride": stride}
+
+
+def _overlapping(cases):
+    """Whether the windows of one of the pooling ``cases`` overlap."""
+    return any(stride < max(ph, pw) for _, (ph, pw, stride), *_ in cases)
 
 
 def _pool_where(x, pp):
@@ -318,22 +337,26 @@ def _pool_where(x, pp):
 
 @forbids("naive_layers.max_pool_forward_naive",
          "fast_layers.max_pool_forward_fast")
-def check_max_pool_forward(fn, hidden=False):
+def check_max_pool_forward(fn, cases=MAX_POOL_FORWARD_CASES, seed=5):
     """Check a max-pooling forward pass ``fn(x, pool_param)``.
 
     Checks the hand-worked 4x4 example of notebook 03 (2x2 windows with
-    stride 2, and overlapping 3x3 windows with stride 1), then random
-    tie-free float64 inputs against :func:`cs231n_layers.max_pool_forward_naive`
-    (including overlapping windows and an all-negative input), that ``x`` is
-    not modified, and that float32 stays float32. A maximum is computed
+    stride 2, and overlapping 3x3 windows with stride 1), then a random
+    tie-free float64 input per entry of ``cases`` against
+    :func:`cs231n_layers.max_pool_forward_naive`, that ``x`` is not
+    modified, and that float32 stays float32. A maximum is computed
     exactly, so a correct function is well within ``FORWARD_TOL``.
 
     Parameters
     ----------
     fn : callable
         ``fn(x, pool_param) -> (out, cache)``.
-    hidden : bool
-        Run the grader's extra cases (other shapes and seed) instead.
+    cases : sequence of tuples
+        ``(x shape, (pool_height, pool_width, stride))``, with
+        ``"negative"`` as a third element for an all-negative input; by
+        default three, overlapping windows and a negative input included.
+    seed : int
+        Seed of the generator that draws the inputs.
 
     Raises
     ------
@@ -342,15 +365,18 @@ def check_max_pool_forward(fn, hidden=False):
         dtype, or a wrong value (naming the worst element).
     """
     exercise = _name(fn, "max pool forward")
-    rng = np.random.default_rng(53 if hidden else 5)
-    if not hidden:
-        for pp, expected in POOL_HAND:
-            x = SEED_X[:, :1].copy()
-            out, _ = _unpack(exercise, call_exercise(exercise, fn, x, pp),
-                             ("out", "cache"))
-            compare(exercise, "out", out, expected[None, None], FORWARD_TOL,
-                     f"the hand-worked 4x4 example, {_pool_where(x, pp)}")
-    for shape, window, negative in MAX_POOL_FORWARD_CASES[hidden]:
+    rng = np.random.default_rng(seed)
+    for pp, expected in POOL_HAND:
+        x = SEED_X[:, :1].copy()
+        out, _ = _unpack(exercise, call_exercise(exercise, fn, x, pp),
+                         ("out", "cache"))
+        compare(exercise, "out", out, expected[None, None], FORWARD_TOL,
+                f"the hand-worked 4x4 example, {_pool_where(x, pp)}")
+    for shape, window, *negative in cases:
+        if negative not in ([], ["negative"]):
+            raise ValueError(f"check_max_pool_forward: a case's third "
+                             f"element is \"negative\" or nothing, not "
+                             f"{negative[0]!r}")
         x, pp = _separated(rng, shape), _pool_param(*window)
         if negative:
             x = -np.abs(x)
@@ -371,21 +397,26 @@ def check_max_pool_forward(fn, hidden=False):
             f"output; keep the input's dtype (e.g. np.zeros(..., "
             f"dtype=x.dtype))"
         )
-    what = "hidden cases" if hidden else "hand-worked example and random cases"
-    passed(exercise, f"{what} match, overlapping windows and negative inputs "
-                     f"included; float32 stays float32")
+    included = [what for what, present in (
+        ("overlapping windows", _overlapping(cases)),
+        ("negative inputs", any(case[2:] for case in cases))) if present]
+    also = f", {' and '.join(included)} included" if included else ""
+    passed(exercise, f"hand-worked example and random cases match{also}; "
+                     f"float32 stays float32")
 
 
 @forbids("naive_layers.max_pool_backward_naive",
          "fast_layers.max_pool_backward_fast")
-def check_max_pool_backward(forward, backward, hidden=False):
+def check_max_pool_backward(forward, backward,
+                            cases=MAX_POOL_BACKWARD_CASES, seed=9):
     """Check a max-pooling backward pass against numerical gradients.
 
     Inputs are tie-free (values at least 0.1 apart, see ``_separated``), so
     every window has one clear maximum and the numerical gradient of
-    ``sum(forward(x)[0] * dout)`` is exact up to rounding. Cases include
-    overlapping windows, where one input can be the maximum of several
-    windows and must collect all their gradients. Passes when ``rel_error``
+    ``sum(forward(x)[0] * dout)`` is exact up to rounding. The default
+    cases include overlapping windows, where one input can be the maximum
+    of several windows and must collect all their gradients. Passes when
+    ``rel_error``
     is below ``GRAD_TOL``; also checks that ``dout`` and ``x`` are not
     modified.
 
@@ -395,8 +426,10 @@ def check_max_pool_backward(forward, backward, hidden=False):
         ``forward(x, pool_param) -> (out, cache)``, assumed correct.
     backward : callable
         ``backward(dout, cache) -> dx``, the function checked.
-    hidden : bool
-        Run the grader's extra cases (other shapes and seed) instead.
+    cases : sequence of tuples
+        ``(x shape, (pool_height, pool_width, stride))``; by default three.
+    seed : int
+        Seed of the generator that draws the inputs and ``dout``.
 
     Raises
     ------
@@ -406,9 +439,9 @@ def check_max_pool_backward(forward, backward, hidden=False):
     """
     exercise = _name(backward, "max pool backward")
     fwd_name = _name(forward, "max pool forward")
-    rng = np.random.default_rng(59 if hidden else 9)
+    rng = np.random.default_rng(seed)
     worst = 0.0
-    for shape, window in MAX_POOL_BACKWARD_CASES[hidden]:
+    for shape, window in cases:
         x, pp = _separated(rng, shape), _pool_param(*window)
         out, cache = _unpack(fwd_name, call_exercise(fwd_name, forward, x, pp),
                              ("out", "cache"))
@@ -421,7 +454,8 @@ def check_max_pool_backward(forward, backward, hidden=False):
                                             dout)
         worst = max(worst, _check_gradient(exercise, "dx", dx, num,
                                            _pool_where(x, pp)))
-    what = "hidden cases" if hidden else "overlapping windows included"
+    what = ("overlapping windows included" if _overlapping(cases) else
+            "no overlapping windows")
     passed(exercise, f"dx matches the numerical gradient on tie-free inputs "
                      f"({what}), worst relative error {worst:.0e} (tolerance "
                      f"{GRAD_TOL:.0e})")

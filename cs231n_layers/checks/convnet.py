@@ -29,6 +29,7 @@ from cs231n_layers.checks.conv_pool import (
     GRAD_TOL,
     _check_gradient,
     _check_unchanged,
+    _in_words,
     _name,
     _unpack,
 )
@@ -62,12 +63,8 @@ POOL_2X2 = {"pool_height": 2, "pool_width": 2, "stride": 2}
 # ---------------------------------------------------- conv - relu - pool
 
 # (x shape, w shape, stride, pad); 2x2 max pooling with stride 2 after.
-CONV_RELU_POOL_CASES = {
-    False: [((2, 3, 6, 6), (4, 3, 3, 3), 1, 1),
-            ((1, 2, 8, 8), (3, 2, 5, 5), 1, 2)],
-    True: [((2, 2, 4, 8), (3, 2, 3, 3), 1, 1),
-           ((1, 2, 7, 7), (3, 2, 3, 3), 2, 1)],
-}
+CONV_RELU_POOL_CASES = (((2, 3, 6, 6), (4, 3, 3, 3), 1, 1),
+                        ((1, 2, 8, 8), (3, 2, 5, 5), 1, 2))
 
 
 def _kink_free(rng, x_shape, w_shape, stride, pad, pool_param, tries=100):
@@ -98,10 +95,11 @@ def _kink_free(rng, x_shape, w_shape, stride, pad, pool_param, tries=100):
 
 
 @forbids("layer_utils.conv_relu_pool_backward")
-def check_conv_relu_pool_backward(backward, hidden=False):
+def check_conv_relu_pool_backward(backward, cases=CONV_RELU_POOL_CASES,
+                                  seed=41):
     """Check the backward pass of the conv - ReLU - 2x2 max pool sandwich.
 
-    For each case, runs the package's :func:`conv_relu_pool_forward` on
+    For each of ``cases``, runs the package's :func:`conv_relu_pool_forward` on
     random float64 inputs that keep every pre-activation and every pooling
     gap more than ``MARGIN`` away from a kink or a tie, then ``backward`` on
     a random upstream gradient, and compares ``dx``, ``dw`` and ``db`` with
@@ -116,9 +114,11 @@ def check_conv_relu_pool_backward(backward, hidden=False):
         ``backward(dout, cache) -> (dx, dw, db)`` with the cache
         ``(conv_cache, relu_cache, pool_cache)`` of
         :func:`cs231n_layers.conv_relu_pool_forward`.
-    hidden : bool
-        Run the grader's extra cases (other shapes, a strided convolution,
-        another seed) instead.
+    cases : sequence of tuples
+        ``(x shape, w shape, stride, pad)`` of the convolution, whose output
+        2x2 pooling with stride 2 must tile; by default two.
+    seed : int
+        Seed of the generator that draws the inputs and ``dout``.
 
     Raises
     ------
@@ -128,9 +128,9 @@ def check_conv_relu_pool_backward(backward, hidden=False):
         ``GRAD_TOL`` (naming its worst element and the case).
     """
     exercise = _name(backward, "conv_relu_pool_backward")
-    rng = np.random.default_rng(43 if hidden else 41)
+    rng = np.random.default_rng(seed)
     worst = 0.0
-    for x_shape, w_shape, stride, pad in CONV_RELU_POOL_CASES[hidden]:
+    for x_shape, w_shape, stride, pad in cases:
         x, w, b, cp = _kink_free(rng, x_shape, w_shape, stride, pad,
                                  POOL_2X2)
         where = (f"x of shape {x.shape}, w of shape {w.shape}, stride "
@@ -152,22 +152,17 @@ def check_conv_relu_pool_backward(backward, hidden=False):
             num = eval_numerical_gradient_array(f, point, dout)
             worst = max(worst, _check_gradient(exercise, what, grad, num,
                                                where))
-    what = ("hidden cases" if hidden else
-            "two cases, away from ReLU kinks and pooling ties")
-    passed(exercise, f"dx, dw, db match numerical gradients ({what}), worst "
-                     f"relative error {worst:.0e} (tolerance {GRAD_TOL:.0e})")
+    passed(exercise, f"dx, dw, db match numerical gradients "
+                     f"({_in_words(len(cases))} cases, away from ReLU kinks "
+                     f"and pooling ties), worst relative error {worst:.0e} "
+                     f"(tolerance {GRAD_TOL:.0e})")
 
 
 # ------------------------------------------------------- the whole model
 
-MODEL_CASES = {
-    False: {"kwargs": {"input_dim": (2, 8, 8), "num_filters": 3,
-                       "filter_size": 3, "hidden_dim": 6, "num_classes": 10},
-            "N": 3, "seed": 5},
-    True: {"kwargs": {"input_dim": (3, 6, 10), "num_filters": 2,
-                      "filter_size": 5, "hidden_dim": 7, "num_classes": 4},
-           "N": 4, "seed": 55},
-}
+# The sizes of the model the checker builds by default.
+MODEL_KWARGS = {"input_dim": (2, 8, 8), "num_filters": 3, "filter_size": 3,
+                "hidden_dim": 6, "num_classes": 10}
 MODEL_REG = 0.7
 PARAM_NAMES = ("W1", "b1", "W2", "b2", "W3", "b3")
 
@@ -231,7 +226,8 @@ def _check_model_gradients(exercise, model, X, y, grads, where):
 
 
 @forbids("classifiers.cnn.ThreeLayerConvNet.loss")
-def check_three_layer_convnet(model_class, hidden=False):
+def check_three_layer_convnet(model_class, model_kwargs=MODEL_KWARGS, N=3,
+                              seed=5):
     """Check ``model_class.loss``: scores, loss, L2 term and gradients.
 
     Builds small float64 models (a fixed seed, biases made non-zero) and, in
@@ -260,9 +256,14 @@ def check_three_layer_convnet(model_class, hidden=False):
         filter_size=..., hidden_dim=..., num_classes=..., weight_scale=...,
         reg=..., dtype=np.float64, seed=...)``, like the package's model;
         the checker then replaces ``model.params``.
-    hidden : bool
-        Run the grader's case (another shape, filter size, number of
-        classes and seed) instead.
+    model_kwargs : dict
+        The model's ``input_dim``, ``num_filters``, ``filter_size``,
+        ``hidden_dim`` and ``num_classes``.
+    N : int
+        How many inputs ``X`` holds.
+    seed : int
+        Seed of the models and of the generator that draws ``X``, ``y``
+        and the biases.
 
     Raises
     ------
@@ -272,8 +273,7 @@ def check_three_layer_convnet(model_class, hidden=False):
         parameter and its worst element, or the values compared).
     """
     exercise = f"{getattr(model_class, '__name__', 'model')}.loss"
-    case = MODEL_CASES[hidden]
-    kwargs, N, seed = case["kwargs"], case["N"], case["seed"]
+    kwargs = model_kwargs
     where = _describe(kwargs, N)
     rng = np.random.default_rng(seed)
     C, H, W = kwargs["input_dim"]
@@ -427,16 +427,16 @@ def _training_hint(losses):
 
 
 def check_hyperparameters(choose_fn, data, threshold=0.75, num_training=5000,
-                          hidden=False):
+                          start=0, seed=0):
     """Train the package's model with the chosen settings; check accuracy.
 
     Calls ``choose_fn()``, validates the dict it returns (keys, types and
     the budget: at most 2 epochs, 32 filters of size at most 7, 100 hidden
     units, batches of 16 to 500), then trains a float32
     :class:`cs231n_layers.ThreeLayerConvNet` with :class:`cs231n_layers.Solver`
-    (``verbose=False``, fixed seeds) on ``num_training`` training examples
-    and checks that the best validation accuracy, measured on the whole of
-    ``data['X_val']``, reaches ``threshold``.
+    (``verbose=False``, seeded) on ``num_training`` training examples
+    from ``start`` on and checks that the best validation accuracy,
+    measured on the whole of ``data['X_val']``, reaches ``threshold``.
 
     Parameters
     ----------
@@ -451,10 +451,11 @@ def check_hyperparameters(choose_fn, data, threshold=0.75, num_training=5000,
     threshold : float
         The validation accuracy to reach.
     num_training : int
-        Training examples used: the first ones (the next ones with
-        ``hidden=True``).
-    hidden : bool
-        The grader's run: other training examples and another seed.
+        How many training examples are used.
+    start : int
+        Index of the first training example used.
+    seed : int
+        Seed of the model's initial weights and of the Solver's batches.
 
     Raises
     ------
@@ -465,13 +466,11 @@ def check_hyperparameters(choose_fn, data, threshold=0.75, num_training=5000,
     exercise = _name(choose_fn, "choose_hyperparameters")
     hp = _validate_hyperparameters(exercise,
                                    call_exercise(exercise, choose_fn))
-    start = num_training if hidden else 0
     if len(data["X_train"]) < start + num_training:
         raise ValueError(
             f"check_hyperparameters: data holds {len(data['X_train'])} "
             f"training examples, {start + num_training} are needed"
         )
-    seed = 1 if hidden else 0
     subset = {
         "X_train": data["X_train"][start:start + num_training],
         "y_train": data["y_train"][start:start + num_training],
