@@ -12,10 +12,12 @@ The IDX format itself is tested in tests/test_idx.py.
 import inspect
 import os
 import re
+import sys
 import time
 from pathlib import Path
 
 import numpy as np
+import pooch
 import pytest
 
 from _data_fixtures import (
@@ -226,6 +228,41 @@ def test_default_root_is_repo_data_whatever_the_cwd(monkeypatch, tmp_path):
     monkeypatch.setenv("CS231N_DATA_DIR", str(tmp_path / "elsewhere"))
     assert fashion_mnist_dir() == tmp_path / "elsewhere"
     assert fashion_mnist_dir(str(tmp_path / "given")) == tmp_path / "given"
+
+
+@pytest.fixture
+def installed(monkeypatch, tmp_path):
+    """The package as ``pip install .`` leaves it: in a site-packages folder
+    with no data/README.md beside it (another package's data/ may be there).
+    Returns that folder; the per-user cache is under tmp_path/xdg."""
+    site = tmp_path / "site-packages"
+    (site / "data").mkdir(parents=True)
+    monkeypatch.setattr(data, "__file__", str(site / "cs231n_layers" / "data.py"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.delenv("CS231N_DATA_DIR")
+    return site
+
+
+def test_installed_copy_uses_the_user_cache(installed, tmp_path, monkeypatch):
+    user_cache = Path(pooch.os_cache("cs231n_layers"))
+    assert fashion_mnist_dir() == user_cache
+    assert not user_cache.is_relative_to(installed)
+    if os.name == "posix" and sys.platform != "darwin":
+        assert user_cache == tmp_path / "xdg" / "cs231n_layers"
+    monkeypatch.setenv("CS231N_DATA_DIR", str(tmp_path / "chosen"))
+    assert fashion_mnist_dir() == tmp_path / "chosen"      # the variable wins
+
+
+def test_checkout_is_recognised_by_its_data_readme(installed):
+    (installed / "data" / "README.md").write_text("the course's data/\n")
+    assert fashion_mnist_dir() == installed / "data"
+
+
+def test_installed_copy_downloads_into_the_user_cache(installed, mirror, files):
+    user_cache = Path(pooch.os_cache("cs231n_layers"))
+    assert download_fashion_mnist() == {n: user_cache / n for n in ALL_NAMES}
+    assert snapshot(user_cache) == files
+    assert snapshot(installed) == {"data": None}   # nothing in site-packages
 
 
 # --------------------------------------------------------------------------
