@@ -7,10 +7,10 @@ Every name a notebook needs is importable from here. Arrays are NCHW; every
 from cs231n_layers.classifiers.cnn import ThreeLayerConvNet
 from cs231n_layers.correlation import conv_output_size, corr2d
 from cs231n_layers.data import (
+    APT_PACKAGE,
     FASHION_MNIST_CLASSES,
     FASHION_MNIST_CONTENT_MD5,
     FASHION_MNIST_MD5,
-    APT_PACKAGE,
     CorruptFileError,
     DownloadError,
     download_fashion_mnist,
