@@ -40,6 +40,7 @@ help:
 	@echo "make grade NB=path/to/notebook.ipynb   grade a filled-in notebook"
 	@echo "make bench      benchmark naive vs fast layers (and PyTorch if installed)"
 	@echo "make clean      remove build/ (the student edition) and .pytest_cache"
+	@echo "make help       this list"
 
 setup: $(STUDENT_STAMP) $(STAMP)
 
