@@ -1,0 +1,69 @@
+"""What `pip install .` installs, and the files that describe the project.
+
+The wheel is built from a copy of the sources with the setuptools of this
+environment (no build isolation, so no network), data/README.md included:
+the loader's cache folder must not end up in site-packages.
+"""
+import re
+import shutil
+import subprocess
+import sys
+import tomllib
+import zipfile
+from pathlib import Path
+
+from cs231n_layers.data import APT_PACKAGE
+
+ROOT = Path(__file__).resolve().parent.parent
+PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+
+
+def test_the_wheel_holds_the_package_and_the_licence_only(tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    for name in ("pyproject.toml", "README.md", "LICENSE"):
+        shutil.copy(ROOT / name, src / name)
+    for folder in ("cs231n_layers", "data"):
+        shutil.copytree(ROOT / folder, src / folder, ignore=shutil.ignore_patterns(
+            "__pycache__", "*.gz", "*-ubyte"))
+    assert (src / "data" / "README.md").is_file()
+    done = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
+         "--no-cache-dir", "-w", str(tmp_path / "dist"), str(src)],
+        capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    # No "project.license as a TOML table is deprecated" or the like.
+    assert "deprecat" not in (done.stdout + done.stderr).lower()
+    (wheel,) = (tmp_path / "dist").glob("cs231n_layers-*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    info = f"cs231n_layers-{PYPROJECT['project']['version']}.dist-info/"
+    assert {n.split("/")[0] + "/" for n in names} == {"cs231n_layers/", info}
+    assert f"{info}licenses/LICENSE" in names
+    metadata = zipfile.ZipFile(wheel).read(f"{info}METADATA").decode()
+    assert "License-Expression: MIT" in metadata.splitlines()
+
+
+def test_licence_file_matches_pyproject():
+    project = PYPROJECT["project"]
+    assert project["license"] == "MIT"
+    assert project["license-files"] == ["LICENSE"]
+    text = (ROOT / "LICENSE").read_text(encoding="utf-8")
+    assert text.startswith("MIT License\n\nCopyright (c) ")
+    assert "Permission is hereby granted, free of charge" in text
+
+
+def requirement_lines(path):
+    lines = (line.split("#", 1)[0].strip() for line in path.read_text().splitlines())
+    return [line for line in lines if line]
+
+
+def test_one_source_for_both_environments_and_binder():
+    student = requirement_lines(ROOT / "requirements.txt")
+    assert student[0] == "-e ."            # pip install -r installs the course too
+    assert not any(re.match(r"nbgrader|nbval|pytest|ruff", r) for r in student)
+    assert requirement_lines(ROOT / "requirements-dev.txt")[0] == "-r requirements.txt"
+    assert requirement_lines(ROOT / "binder" / "requirements.txt") == [
+        "-r ../requirements.txt"]
+    assert requirement_lines(ROOT / "binder" / "apt.txt") == [APT_PACKAGE]
+    minimum = PYPROJECT["project"]["requires-python"].removeprefix(">=")
+    assert (ROOT / "binder" / "runtime.txt").read_text().strip() == f"python-{minimum}"
