@@ -21,7 +21,7 @@ PORT     ?= 8888
 LAB_ARGS ?=
 LAB = $(STUDENT_VENV)/bin/jupyter lab --port=$(PORT) \
 	$(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
-LAB_HINT = @echo "Starting JupyterLab on $(1). Open the http://localhost:$(PORT)/lab?token=... URL it prints below (another port if $(PORT) is taken); Ctrl-C twice stops it."
+LAB_HINT = @echo "JupyterLab on $(1): open the http://...:$(PORT)/lab?token=... URL it prints below (the port is the next free one if $(PORT) is taken). Ctrl-C twice stops it."
 
 .PHONY: help setup data lab lint test test-unit export notebooks student student-lab grade bench clean
 
