@@ -7,10 +7,10 @@ Every name a notebook needs is importable from here. Arrays are NCHW; every
 from cs231n_layers.classifiers.cnn import ThreeLayerConvNet
 from cs231n_layers.correlation import conv_output_size, corr2d
 from cs231n_layers.data import (
+    APT_PACKAGE,
     FASHION_MNIST_CLASSES,
     FASHION_MNIST_CONTENT_MD5,
     FASHION_MNIST_MD5,
-    APT_PACKAGE,
     CorruptFileError,
     DownloadError,
     download_fashion_mnist,
@@ -58,8 +58,11 @@ from cs231n_layers.naive_layers import (
 )
 from cs231n_layers.optim import adam, rmsprop, sgd, sgd_momentum
 from cs231n_layers.solver import Solver
-from cs231n_layers.threads import apply_default_blas_threads
-from cs231n_layers.threads import blas_threads, limit_blas_threads
+from cs231n_layers.threads import (
+    apply_default_blas_threads,
+    blas_threads,
+    limit_blas_threads,
+)
 
 # One BLAS thread per process unless the user chose otherwise: several
 # kernels on a shared machine must not spin against each other.

@@ -2,7 +2,9 @@
 
 Each of the four official files is looked for in this order:
 
-1. the cache folder: ``$CS231N_DATA_DIR``, else the repository's ``data/``;
+1. the cache folder: ``$CS231N_DATA_DIR``, else ``data/`` of the course's
+   checkout, else (an installed copy, as on Colab) the per-user cache
+   ``~/.cache/cs231n_layers`` (see :func:`fashion_mnist_dir`);
 2. the system copy that Debian's and Ubuntu's package
    ``dataset-fashion-mnist`` installs in ``/usr/share/datasets/fashion-mnist/``,
    read where it is (no copy is made);
@@ -137,15 +139,31 @@ def _check_bool(func, name, value):
     return bool(value)
 
 
+def _default_root():
+    """``$CS231N_DATA_DIR``, else ``data/`` of a checkout, else a user cache.
+
+    The package sits in a checkout of the course (a clone, installed with
+    ``pip install -e .``) when ``data/README.md`` is beside its folder. An
+    installed copy (``pip install .`` or from the repository's URL, as on
+    Colab) lives in site-packages, which is no place for 30 MB of downloads:
+    it uses the per-user cache folder, ``~/.cache/cs231n_layers`` on Linux.
+    """
+    env = os.environ.get("CS231N_DATA_DIR", "").strip()
+    if env:
+        return Path(env).expanduser()
+    checkout = Path(__file__).resolve().parent.parent / "data"
+    if (checkout / "README.md").is_file():
+        return checkout
+    return Path(pooch.os_cache("cs231n_layers"))
+
+
 def _resolve_root(func, root):
-    """``root``, else ``$CS231N_DATA_DIR``, else the repository's ``data/``.
+    """``root``, else the default cache folder (see ``_default_root``).
 
     Raises NotADirectoryError, naming it, when the folder is a file.
     """
     if root is None:
-        env = os.environ.get("CS231N_DATA_DIR", "").strip()
-        path = (Path(env).expanduser() if env
-                else Path(__file__).resolve().parent.parent / "data")
+        path = _default_root()
     elif isinstance(root, (str, os.PathLike)):
         path = Path(root).expanduser()
     else:
@@ -165,7 +183,10 @@ def fashion_mnist_dir(root=None):
     ----------
     root : str, path or None
         Returned as a Path when given; otherwise ``$CS231N_DATA_DIR`` when
-        set, else the repository's ``data/`` folder.
+        set, else ``data/`` of the course's checkout when the package is
+        used from one, else the per-user cache folder
+        (``pooch.os_cache("cs231n_layers")``, ``~/.cache/cs231n_layers`` on
+        Linux).
 
     Returns
     -------
@@ -349,8 +370,7 @@ def download_fashion_mnist(root=None):
     Parameters
     ----------
     root : str or path-like, optional
-        The cache folder. Default ``$CS231N_DATA_DIR``, else the
-        repository's ``data/`` folder.
+        The cache folder. Default: see :func:`fashion_mnist_dir`.
 
     Returns
     -------

@@ -111,9 +111,9 @@ class Solver:
         self._reset()
 
     def __repr__(self):
+        scalars = {k: v for k, v in self.optim_config.items() if np.isscalar(v)}
         return (
-            f"Solver(update_rule={self.update_rule!r}, "
-            f"optim_config={ {k: v for k, v in self.optim_config.items() if np.isscalar(v)} }, "
+            f"Solver(update_rule={self.update_rule!r}, optim_config={scalars}, "
             f"batch_size={self.batch_size}, num_epochs={self.num_epochs}, "
             f"train={len(self.X_train)}, val={len(self.X_val)})"
         )
@@ -199,7 +199,8 @@ class Solver:
         steps_per_epoch = max(num_train // self.batch_size, 1)
         total = self.num_epochs * steps_per_epoch
         self._end_epoch()
-        for self.epoch in range(1, self.num_epochs + 1):
+        for epoch in range(1, self.num_epochs + 1):
+            self.epoch = epoch
             order = self.rng.permutation(num_train)
             for k in range(steps_per_epoch):
                 self._step(order[k * self.batch_size:(k + 1) * self.batch_size])

@@ -183,8 +183,8 @@ class LocalServer:
     """A threaded HTTP server on 127.0.0.1 with per-path behaviour.
 
     Each path answers 404 unless told otherwise with :meth:`serve`,
-    :meth:`fail`, :meth:`flaky`, :meth:`truncate` or :meth:`stall`. Several "sources" are
-    simply different path prefixes: ``server.base("a")`` is
+    :meth:`fail`, :meth:`flaky`, :meth:`truncate` or :meth:`stall`. Several
+    "sources" are simply different path prefixes: ``server.base("a")`` is
     ``http://127.0.0.1:<port>/a/``.
     """
 

@@ -6,6 +6,8 @@ leaves it alone.
 """
 import contextlib
 import copy
+import subprocess
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -34,6 +36,21 @@ def fashion_mnist():
     bare ``pytest`` without them fails here with the loader's instructions.
     """
     return get_fashion_mnist_data()
+
+
+@pytest.fixture(scope="session")
+def student_env():
+    """The student's environment, .venv-student, the one make lab uses.
+
+    ``make test`` and ``make test-unit`` bring it up to date first; without
+    it the test fails here, saying so.
+    """
+    root = Path(__file__).resolve().parent.parent
+    stamp = ".venv-student/.installed"
+    if subprocess.run(["make", "-q", stamp], cwd=root).returncode:
+        pytest.fail(f"{stamp} is missing or out of date: run `make setup` "
+                    f"(make test and make test-unit do)")
+    return root / ".venv-student"
 
 
 @pytest.fixture

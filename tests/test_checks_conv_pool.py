@@ -10,8 +10,8 @@ section tries them on those exercises' solutions and likely slips.
 import numpy as np
 import pytest
 
-from _hidden_tests import run_kwargs
 import cs231n_layers as cl
+from _hidden_tests import run_kwargs
 from cs231n_layers.checks import (
     ExerciseError,
     check_conv_backward,

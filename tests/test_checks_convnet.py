@@ -9,8 +9,8 @@ fail naming the worst element, the parameter or the setting.
 import numpy as np
 import pytest
 
-from _hidden_tests import hidden_kwargs, run_kwargs
 import cs231n_layers as cl
+from _hidden_tests import hidden_kwargs, run_kwargs
 from cs231n_layers.checks import (
     ExerciseError,
     check_conv_relu_pool_backward,

@@ -8,8 +8,8 @@ with a subtly wrong answer it raises ExerciseError naming what is wrong.
 import numpy as np
 import pytest
 
-from _hidden_tests import hidden_kwargs, run_kwargs
 import cs231n_layers as cl
+from _hidden_tests import hidden_kwargs, run_kwargs
 from cs231n_layers.checks import (
     ExerciseError,
     check_conv_output_size,

@@ -17,10 +17,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from _hidden_tests import hidden_calls, hidden_cases, literals, normal
-from test_checks_correlation import learn_kernel_reference
 import cs231n_layers as cl
+from _hidden_tests import hidden_calls, hidden_cases, literals, normal
 from cs231n_layers import checks
+from test_checks_correlation import learn_kernel_reference
 
 CALLS = [pytest.param(call, id=str(call)) for call in hidden_calls()]
 SOURCES = {path: path.read_text()

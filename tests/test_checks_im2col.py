@@ -2,8 +2,8 @@
 import numpy as np
 import pytest
 
-from _hidden_tests import hidden_kwargs, run_kwargs
 import cs231n_layers as cl
+from _hidden_tests import hidden_kwargs, run_kwargs
 from cs231n_layers.checks import ExerciseError, check_col2im, check_im2col
 from cs231n_layers.checks import im2col as checks_im2col
 from cs231n_layers.correlation import conv_output_size

@@ -12,10 +12,12 @@ The IDX format itself is tested in tests/test_idx.py.
 import inspect
 import os
 import re
+import sys
 import time
 from pathlib import Path
 
 import numpy as np
+import pooch
 import pytest
 
 from _data_fixtures import (
@@ -195,11 +197,12 @@ def test_public_names_and_classes():
 def test_official_tables_and_defaults():
     # The table in data/README.md is what users check their files against.
     documented = re.findall(r"^\| `(\S+)` +\|[^|\n]+\| `([0-9a-f]{32})` \| "
-                            r"`([0-9a-f]{32})` \|$", (REPO_DATA / "README.md").read_text(),
-                            re.MULTILINE)
+                            r"`([0-9a-f]{32})` \|$",
+                            (REPO_DATA / "README.md").read_text(), re.MULTILINE)
     assert {name: (gz, content) for name, gz, content in documented} == REAL_OFFICIAL
     assert sorted(REAL_OFFICIAL) == sorted(ALL_NAMES)
-    assert dict(data.FASHION_MNIST_MD5) == {n: gz for n, (gz, _) in REAL_OFFICIAL.items()}
+    assert dict(data.FASHION_MNIST_MD5) == {
+        n: gz for n, (gz, _) in REAL_OFFICIAL.items()}
     assert dict(data.FASHION_MNIST_CONTENT_MD5) == {
         n: content for n, (_, content) in REAL_OFFICIAL.items()}
     with pytest.raises(TypeError):
@@ -226,6 +229,41 @@ def test_default_root_is_repo_data_whatever_the_cwd(monkeypatch, tmp_path):
     monkeypatch.setenv("CS231N_DATA_DIR", str(tmp_path / "elsewhere"))
     assert fashion_mnist_dir() == tmp_path / "elsewhere"
     assert fashion_mnist_dir(str(tmp_path / "given")) == tmp_path / "given"
+
+
+@pytest.fixture
+def installed(monkeypatch, tmp_path):
+    """The package as ``pip install .`` leaves it: in a site-packages folder
+    with no data/README.md beside it (another package's data/ may be there).
+    Returns that folder; the per-user cache is under tmp_path/xdg."""
+    site = tmp_path / "site-packages"
+    (site / "data").mkdir(parents=True)
+    monkeypatch.setattr(data, "__file__", str(site / "cs231n_layers" / "data.py"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.delenv("CS231N_DATA_DIR")
+    return site
+
+
+def test_installed_copy_uses_the_user_cache(installed, tmp_path, monkeypatch):
+    user_cache = Path(pooch.os_cache("cs231n_layers"))
+    assert fashion_mnist_dir() == user_cache
+    assert not user_cache.is_relative_to(installed)
+    if os.name == "posix" and sys.platform != "darwin":
+        assert user_cache == tmp_path / "xdg" / "cs231n_layers"
+    monkeypatch.setenv("CS231N_DATA_DIR", str(tmp_path / "chosen"))
+    assert fashion_mnist_dir() == tmp_path / "chosen"      # the variable wins
+
+
+def test_checkout_is_recognised_by_its_data_readme(installed):
+    (installed / "data" / "README.md").write_text("the course's data/\n")
+    assert fashion_mnist_dir() == installed / "data"
+
+
+def test_installed_copy_downloads_into_the_user_cache(installed, mirror, files):
+    user_cache = Path(pooch.os_cache("cs231n_layers"))
+    assert download_fashion_mnist() == {n: user_cache / n for n in ALL_NAMES}
+    assert snapshot(user_cache) == files
+    assert snapshot(installed) == {"data": None}   # nothing in site-packages
 
 
 # --------------------------------------------------------------------------
@@ -375,7 +413,8 @@ def test_load_downloads_only_its_split(mirror, files, cache):
 def test_failing_source_moves_on_to_the_next(fault, server, files, raw, cache,
                                              monkeypatch):
     name = TRAIN_IMAGES
-    monkeypatch.setattr(data, "_DEFAULT_BASE_URLS", (server.base("a"), server.base("b")))
+    monkeypatch.setattr(data, "_DEFAULT_BASE_URLS",
+                        (server.base("a"), server.base("b")))
     server.serve_all("a", files)
     server.serve_all("b", files)
     if fault in ("404", "500"):
@@ -495,7 +534,8 @@ def test_bad_root_is_named(func, how, tmp_path, monkeypatch):
     blocker = tmp_path / "a-file"
     blocker.write_text("I am a file, not a folder")
     if how == "int":
-        error, pattern = TypeError, rf"^{func}: root must be a str, a path or None, got int 5$"
+        error, pattern = TypeError, (
+            rf"^{func}: root must be a str, a path or None, got int 5$")
     else:
         error, pattern = NotADirectoryError, (
             rf"^{func}: the data folder {re.escape(str(blocker))} is a file, not a "
@@ -520,7 +560,8 @@ def test_unwritable_cache_folder_is_named(how, mirror, tmp_path):
     try:
         with pytest.raises(DownloadError, match=(
                 rf"^load_fashion_mnist: the data folder {re.escape(str(root))} "
-                rf"cannot be created or written \(.+\), so nothing can be downloaded into it\. Install "
+                rf"cannot be created or written \(.+\), so nothing can be downloaded "
+                rf"into it\. Install "
                 rf"the package {APT_PACKAGE}")):
             load_fashion_mnist("test", root=root)
         assert snapshot(root) == {}               # no probe file left behind
@@ -535,7 +576,7 @@ def test_read_only_cache_folder_with_verified_files_loads(files, cache):
     for path in [*cache.iterdir(), cache]:
         path.chmod(0o555)
     try:
-        for kind, (images, labels) in SPLITS.items():
+        for kind, (_images, labels) in SPLITS.items():
             loaded = load_fashion_mnist(kind, root=cache)
             np.testing.assert_array_equal(loaded[1], fixture_arrays()[labels])
         assert sorted(download_fashion_mnist(root=cache)) == sorted(ALL_NAMES)
@@ -656,8 +697,10 @@ def test_get_data_too_many_examples(fixture_root, tmp_path):
     ({"num_training": 1.5}, TypeError, "num_training must be an integer, got float"),
     ({"num_test": True}, TypeError, "num_test must be an integer, got bool"),
     ({"subtract_mean": "no"}, TypeError, "subtract_mean must be True or False"),
-    ({"dtype": np.int32}, TypeError, r"dtype must be a floating-point dtype .*got int32"),
-    ({"dtype": "banana"}, TypeError, "dtype must be a floating-point dtype, got 'banana'"),
+    ({"dtype": np.int32}, TypeError,
+     r"dtype must be a floating-point dtype .*got int32"),
+    ({"dtype": "banana"}, TypeError,
+     "dtype must be a floating-point dtype, got 'banana'"),
 ], ids=["training-0", "validation-negative", "training-float", "test-bool",
         "subtract-mean-str", "dtype-int", "dtype-unknown"])
 def test_get_data_bad_arguments(kwargs, error, pattern, mirror):
@@ -668,7 +711,7 @@ def test_get_data_bad_arguments(kwargs, error, pattern, mirror):
 
 def test_get_data_downloads_through_mirror(mirror, files, cache):
     out = get_fashion_mnist_data(40, 20, 20, root=cache)
-    assert out["X_val"].shape == (20, 1, 28, 28) and out["X_test"].shape == (20, 1, 28, 28)
+    assert out["X_val"].shape == out["X_test"].shape == (20, 1, 28, 28)
     assert snapshot(cache) == files and mirror.total_hits() == 4
 
 

@@ -9,7 +9,6 @@ from cs231n_layers import (
     rel_error,
 )
 
-
 # ------------------------------------------------------------- rel_error
 
 @pytest.mark.parametrize(

@@ -511,7 +511,7 @@ def test_an_endless_cell_costs_its_budget_and_is_reported(tmp_path,
              == "fx_relu_check"][0]
     assert (f"cell {index + 1} ran over its time budget of 3 s and was "
             f"interrupted") in report.notes
-    assert f"ran over its time budget of 3 s" in grade.format_report(report)
+    assert "ran over its time budget of 3 s" in grade.format_report(report)
 
 
 def test_the_total_cap_stops_the_run_and_grades_what_ran(

@@ -44,7 +44,8 @@ def test_read_content_ignores_the_gzip_header_and_leaves_the_file(tmp_path, vari
 
 def test_parse_idx_names_the_given_path():
     raw = idx_bytes(np.zeros(4, np.uint8))
-    with pytest.raises(ValueError, match=r"^somewhere/labels\.idx: payload holds 3 bytes"):
+    with pytest.raises(ValueError,
+                       match=r"^somewhere/labels\.idx: payload holds 3 bytes"):
         parse_idx(raw[:-1], "somewhere/labels.idx")
 
 
@@ -89,7 +90,8 @@ def test_read_idx_corrupt_gzip_names_the_file(tmp_path, name, damage):
 
 
 def test_read_idx_bad_arguments(tmp_path):
-    with pytest.raises(TypeError, match=r"read_idx: path must be a str or a path, got int 42"):
+    with pytest.raises(TypeError,
+                       match=r"read_idx: path must be a str or a path, got int 42"):
         read_idx(42)
     with pytest.raises(FileNotFoundError, match="missing"):
         read_idx(tmp_path / "missing")

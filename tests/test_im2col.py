@@ -3,6 +3,7 @@ import numpy as np
 import pytest
 
 from cs231n_layers import col2im, im2col
+
 # The two worked examples of the seeds (the im2row notebook's 2x2x2x3 input
 # and the im2col walk-through's 1x3x4x4 input), stated once, in the checkers.
 from cs231n_layers.checks.im2col import (

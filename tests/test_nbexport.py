@@ -6,7 +6,8 @@ import nbformat
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-spec = importlib.util.spec_from_file_location("nbexport", ROOT / "tools" / "nbexport.py")
+spec = importlib.util.spec_from_file_location("nbexport",
+                                              ROOT / "tools" / "nbexport.py")
 nbexport = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(nbexport)
 
@@ -30,7 +31,8 @@ def tree(tmp_path):
     _write_notebook(notebooks / "01_demo.ipynb", [
         '#| export demo\n"""Demo."""\nimport math',
         "x = 1  # not exported",
-        "#| export demo\ndef f(a):\n    ### BEGIN SOLUTION\n    return a\n    ### END SOLUTION",
+        "#| export demo\ndef f(a):\n    ### BEGIN SOLUTION\n    return a\n"
+        "    ### END SOLUTION",
     ])
     return notebooks, package
 

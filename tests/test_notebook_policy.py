@@ -51,7 +51,8 @@ def test_stored_outputs_leak_nothing(path):
             text = _output_text(output)
             for what, pattern in LEAKS.items():
                 match = pattern.search(text)
-                assert not match, f"cell {index} output shows {what}: {match.group(0)!r}"
+                assert not match, (
+                    f"cell {index} output shows {what}: {match.group(0)!r}")
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=_ids(NOTEBOOKS))
@@ -61,7 +62,8 @@ def test_only_known_tags_and_every_code_cell_executed(path):
     nb = nbformat.read(path, as_version=4)
     for index, cell in enumerate(nb.cells):
         tags = set(cell.metadata.get("tags", []))
-        assert tags <= ALLOWED_TAGS, f"cell {index} has unknown tags {tags - ALLOWED_TAGS}"
+        assert tags <= ALLOWED_TAGS, (
+            f"cell {index} has unknown tags {tags - ALLOWED_TAGS}")
         if cell.cell_type == "code":
             assert cell.execution_count is not None, (
                 f"cell {index} is stored unexecuted: nbval would not compare it")
@@ -103,4 +105,5 @@ def test_notebook_has_the_course_skeleton(path):
 def test_no_global_numpy_random_state(path):
     nb = nbformat.read(path, as_version=4)
     code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
-    assert not re.search(r"np\.random\.(seed|rand|randn|randint|choice|shuffle|permutation)\(", code)
+    assert not re.search(
+        r"np\.random\.(seed|rand|randn|randint|choice|shuffle|permutation)\(", code)

@@ -6,8 +6,8 @@ import sys
 import numpy as np
 import pytest
 
-from _hidden_tests import hidden_kwargs, run_kwargs
 import cs231n_layers as cl
+from _hidden_tests import hidden_kwargs, run_kwargs
 from cs231n_layers.checks import (
     ExerciseError,
     check_col2im,
@@ -18,7 +18,8 @@ from cs231n_layers.checks import (
 )
 from cs231n_layers.correlation import corr2d as aliased_corr2d
 
-MESSAGE = r"{}: your code calls the package's finished {}, so this check gives no points"
+MESSAGE = (r"{}: your code calls the package's finished {}, so this check "
+           r"gives no points")
 
 
 def wrapped_corr2d(X, K):
@@ -32,7 +33,8 @@ def aliased(X, K):
 def through_conv(X, K):
     x = np.asarray(X, dtype=float)[None, None]
     w = np.asarray(K, dtype=float)[None, None]
-    return cl.conv_forward_naive(x, w, np.zeros(1), {"stride": 1, "pad": 0})[0][0, 0]
+    out, _ = cl.conv_forward_naive(x, w, np.zeros(1), {"stride": 1, "pad": 0})
+    return out[0, 0]
 
 
 @pytest.mark.parametrize("hidden", [False, True], ids=["visible", "hidden"])
@@ -99,7 +101,7 @@ def test_a_right_answer_that_warns_prints_nothing_to_stderr(capsys):
     def corr2d(X, K):
         np.log(np.zeros(1))               # RuntimeWarning: divide by zero
         import warnings
-        warnings.warn("a remark of the student's own")
+        warnings.warn("a remark of the student's own", stacklevel=1)
         return own_corr2d(X, K)
     check_corr2d(corr2d)
     out = capsys.readouterr()

@@ -623,7 +623,7 @@ def main(argv=None):
     result = {
         "schema": 1,
         "mode": "quick" if args.quick else "full",
-        "created": datetime.datetime.now(datetime.timezone.utc)
+        "created": datetime.datetime.now(datetime.UTC)
                    .isoformat(timespec="seconds"),
         "dtype": np.dtype(DTYPE).name,
         "statistic": "median",

@@ -68,9 +68,14 @@ from nbclient.exceptions import DeadKernelError
 from nbconvert.preprocessors import Preprocessor
 from nbgrader import utils
 from nbgrader.api import MissingEntry
-from nbgrader.preprocessors import (CheckCellMetadata, ClearOutput,
-                                    DeduplicateIds, Execute, LimitOutput,
-                                    OverwriteCells)
+from nbgrader.preprocessors import (
+    CheckCellMetadata,
+    ClearOutput,
+    DeduplicateIds,
+    Execute,
+    LimitOutput,
+    OverwriteCells,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"

@@ -22,9 +22,8 @@ import argparse
 import math
 import sys
 import time
-from pathlib import Path
-
 from datetime import datetime
+from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient

@@ -36,9 +36,14 @@ from pathlib import Path
 
 import nbformat
 from nbgrader import utils
-from nbgrader.preprocessors import (CheckCellMetadata, ClearHiddenTests,
-                                    ClearOutput, ClearSolutions,
-                                    ComputeChecksums, LockCells)
+from nbgrader.preprocessors import (
+    CheckCellMetadata,
+    ClearHiddenTests,
+    ClearOutput,
+    ClearSolutions,
+    ComputeChecksums,
+    LockCells,
+)
 from traitlets import Unicode
 
 ROOT = Path(__file__).resolve().parent.parent
