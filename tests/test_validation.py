@@ -1,6 +1,8 @@
 """Bad input: every public entry point raises TypeError or ValueError with a
 message naming the function and the argument, never an IndexError, an
 AssertionError or a bare numpy broadcasting error."""
+import re
+
 import numpy as np
 import pytest
 
@@ -551,3 +553,61 @@ def test_check_accuracy_bad_num_samples(num_samples, exc, match):
     with pytest.raises(exc, match=match):
         solver.check_accuracy(data["X_val"], data["y_val"],
                               num_samples=num_samples)
+
+
+# ===================================================== issue 10, part 6
+#
+# Each section below answers one point of the issue's list of bad
+# outcomes: every such input now raises a TypeError or ValueError whose
+# message starts with the function called.
+
+# --------------------------------------------------- nan, inf and dtypes
+
+FINITE_CASES = [
+    ("conv_forward_naive", lambda v: conv_forward_naive(v, W, B, CP), X),
+    ("conv_forward_fast", lambda v: conv_forward_fast(X, v, B, CP), W),
+    ("max_pool_forward_fast", lambda v: max_pool_forward_fast(v, PP), XP),
+    ("affine_forward", lambda v: affine_forward(v, np.ones((3, 2)),
+                                                np.ones(2)), np.ones((2, 3))),
+    ("relu_forward", relu_forward, np.ones((2, 3))),
+    ("softmax_loss", lambda v: softmax_loss(v, np.array([0, 1])),
+     np.zeros((2, 3))),
+    ("im2col", lambda v: im2col(v, 3, 3, 1, 1), X),
+]
+
+
+@pytest.mark.parametrize("value", [np.nan, np.inf, -np.inf],
+                         ids=["nan", "inf", "-inf"])
+@pytest.mark.parametrize("name, call, good", FINITE_CASES,
+                         ids=[c[0] for c in FINITE_CASES])
+def test_nan_and_inf_are_refused_where_they_come_in(name, call, good, value):
+    # The issue: softmax_loss with an inf score returned nan.
+    bad = good.astype(float)
+    bad.flat[1] = value
+    index = np.unravel_index(1, bad.shape)
+    with pytest.raises(ValueError, match=rf"^{name}: \w+ must hold finite "
+                                         rf"numbers, got {value} at index "
+                                         rf"{re_tuple(index)}"):
+        call(bad)
+
+
+def re_tuple(index):
+    return re.escape(str(tuple(int(i) for i in index)))
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.complex128, object, bool])
+def test_only_float32_and_float64_arrays_are_layer_input(dtype):
+    with pytest.raises(TypeError, match=r"^relu_forward: x must have a "
+                                        r"floating-point dtype \(float32 or "
+                                        r"float64\), got"):
+        relu_forward(np.ones(3).astype(dtype))
+
+
+def test_backward_refuses_a_nan_gradient():
+    out, cache = relu_forward(np.ones((2, 3)))
+    dout = np.ones_like(out)
+    dout[1, 2] = np.nan
+    with pytest.raises(ValueError, match=r"^relu_backward: dout must hold "
+                                         r"finite numbers, got nan at index "
+                                         r"\(1, 2\)"):
+        relu_backward(dout, cache)
