@@ -6,6 +6,7 @@ import re
 import numpy as np
 import pytest
 
+import cs231n_layers as cl
 from cs231n_layers import (
     Solver,
     ThreeLayerConvNet,
@@ -611,3 +612,175 @@ def test_backward_refuses_a_nan_gradient():
                                          r"finite numbers, got nan at index "
                                          r"\(1, 2\)"):
         relu_backward(dout, cache)
+
+
+# ------------------------------------------------ empty shapes, no reshape
+
+@pytest.mark.parametrize("variant", ["naive", "fast"])
+def test_convolution_with_no_filters_gives_empty_results(variant):
+    forward = getattr(cl, f"conv_forward_{variant}")
+    backward = getattr(cl, f"conv_backward_{variant}")
+    out, cache = forward(X, W[:0], B[:0], CP)
+    assert out.shape == (2, 0, 5, 5)
+    dx, dw, db = backward(out, cache)
+    assert dx.shape == X.shape and not dx.any()
+    assert dw.shape == (0, 3, 3, 3) and db.shape == (0,)
+
+
+@pytest.mark.parametrize("variant", ["naive", "fast"])
+def test_convolution_of_an_empty_batch_gives_empty_results(variant):
+    out, cache = getattr(cl, f"conv_forward_{variant}")(X[:0], W, B, CP)
+    assert out.shape == (0, 4, 5, 5)
+    dx, dw, db = getattr(cl, f"conv_backward_{variant}")(out, cache)
+    assert dx.shape == (0, 3, 5, 5)
+    assert dw.shape == W.shape and not dw.any() and not db.any()
+
+
+def test_affine_backward_after_an_empty_batch():
+    out, cache = affine_forward(np.zeros((0, 3, 2)), np.ones((6, 4)),
+                                np.ones(4))
+    assert out.shape == (0, 4)
+    dx, dw, db = affine_backward(out, cache)
+    assert dx.shape == (0, 3, 2) and dw.shape == (6, 4) and db.shape == (4,)
+    assert not dw.any() and not db.any()
+
+
+# ------------------------------------------------------ caches recognised
+
+FORWARDS = {type(cache).forward: cache for _, _, cache, _ in BACKWARDS}
+
+
+@pytest.mark.parametrize("ident, backward, cache, out", BACKWARDS,
+                         ids=BACKWARD_IDS)
+@pytest.mark.parametrize("wrong", ["None", "plain-tuple", "truncated",
+                                   "list", "array"])
+def test_backward_rejects_a_cache_not_made_by_its_forward(
+        ident, backward, cache, out, wrong):
+    bad = {"None": None, "plain-tuple": tuple(cache),
+           "truncated": cache[:-1], "list": list(cache),
+           "array": np.ones(3)}[wrong]
+    got = {"None": "NoneType", "plain-tuple": "a plain tuple of length",
+           "truncated": "a plain tuple of length", "list": "list",
+           "array": "ndarray"}[wrong]
+    with pytest.raises(TypeError,
+                       match=rf"^{ident}: cache must be the "
+                             rf"{type(cache).__name__} returned by "
+                             rf"{type(cache).forward}, got {got}"):
+        backward(np.ones_like(out), bad)
+
+
+FOREIGN = [pytest.param(ident, backward, out, other, id=f"{ident}-{other}")
+           for ident, backward, cache, out in BACKWARDS
+           for other in sorted(FORWARDS)
+           if type(FORWARDS[other]) is not type(cache)]
+
+
+@pytest.mark.parametrize("ident, backward, out, other", FOREIGN)
+def test_backward_names_the_layer_whose_cache_it_got(ident, backward, out,
+                                                    other):
+    foreign = FORWARDS[other]
+    with pytest.raises(TypeError,
+                       match=rf"^{ident}: cache must be the .* got the cache "
+                             rf"of {other}$"):
+        backward(np.ones_like(out), foreign)
+
+
+@pytest.mark.parametrize("variant", ["naive", "fast"])
+def test_max_and_average_pooling_caches_are_told_apart(variant):
+    # Both hold (x, pool_param): only their types differ.
+    out, max_cache = getattr(cl, f"max_pool_forward_{variant}")(XP, PP)
+    _, avg_cache = getattr(cl, f"avg_pool_forward_{variant}")(XP, PP)
+    dout = np.ones_like(out)
+    with pytest.raises(TypeError, match=rf"^avg_pool_backward_{variant}: .* "
+                                        rf"got the cache of "
+                                        rf"max_pool_forward_{variant}$"):
+        getattr(cl, f"avg_pool_backward_{variant}")(dout, max_cache)
+    with pytest.raises(TypeError, match=rf"^max_pool_backward_{variant}: .* "
+                                        rf"got the cache of "
+                                        rf"avg_pool_forward_{variant}$"):
+        getattr(cl, f"max_pool_backward_{variant}")(dout, avg_cache)
+
+
+@pytest.mark.parametrize("stem", ["conv", "max_pool", "avg_pool"])
+def test_naive_and_fast_caches_are_not_interchangeable(stem):
+    # The design: each backward pass takes its own forward's cache only.
+    # The fast caches hold more (cols, argmax); the naive ones lack it.
+    args = (X, W, B, CP) if stem == "conv" else (XP, PP)
+    out, naive_cache = getattr(cl, f"{stem}_forward_naive")(*args)
+    _, fast_cache = getattr(cl, f"{stem}_forward_fast")(*args)
+    dout = np.ones_like(out)
+    with pytest.raises(TypeError, match=rf"got the cache of "
+                                        rf"{stem}_forward_naive$"):
+        getattr(cl, f"{stem}_backward_fast")(dout, naive_cache)
+    with pytest.raises(TypeError, match=rf"got the cache of "
+                                        rf"{stem}_forward_fast$"):
+        getattr(cl, f"{stem}_backward_naive")(dout, fast_cache)
+
+
+def test_caches_still_unpack_like_cs231n_tuples():
+    _, cache = conv_forward_naive(X, W, B, CP)
+    x, w, b, conv_param = cache
+    assert isinstance(cache, tuple) and x is X and w is W and b is B
+    assert conv_param == CP and conv_param is not CP
+    _, cache = conv_forward_fast(X, W, B, CP)
+    assert cache[4] is cache.cols and cache.forward == "conv_forward_fast"
+    _, cache = conv_relu_pool_forward(X[:, :, :4, :4], W, B, CP, PP)
+    conv_cache, relu_cache, pool_cache = cache
+    assert (type(conv_cache), type(relu_cache), type(pool_cache)) == (
+        cl.ConvFastCache, cl.ReluCache, cl.MaxPoolFastCache)
+
+
+@pytest.mark.parametrize(
+    "field, value, exc, match",
+    [("cols", None, TypeError, r"cache.cols must be the array the forward "
+                               r"pass stored, got NoneType"),
+     ("cols", np.ones((2, 27, 24)), ValueError,
+      r"cache.cols must have shape \(2, 27, 25\), got \(2, 27, 24\)"),
+     ("x", X[:, :2], ValueError, r"x has C=2 channels but w expects C=3"),
+     ("conv_param", {"stride": 1}, ValueError, r"conv_param has missing")],
+    ids=["cols-None", "cols-shape", "x-channels", "conv_param-key"])
+def test_conv_backward_fast_checks_what_its_cache_holds(field, value, exc,
+                                                        match):
+    out, cache = conv_forward_fast(X, W, B, CP)
+    with pytest.raises(exc, match=rf"^conv_backward_fast: {match}"):
+        conv_backward_fast(np.ones_like(out), cache._replace(**{field: value}))
+
+
+def test_max_pool_backward_fast_checks_its_argmax():
+    out, cache = max_pool_forward_fast(XP, PP)
+    dout = np.ones_like(out)
+    with pytest.raises(TypeError, match=r"^max_pool_backward_fast: "
+                                        r"cache.argmax must be the array"):
+        max_pool_backward_fast(dout, cache._replace(
+            argmax=cache.argmax.astype(float)))
+    with pytest.raises(ValueError, match=r"^max_pool_backward_fast: "
+                                         r"cache.argmax must have shape"):
+        max_pool_backward_fast(dout, cache._replace(argmax=cache.argmax[:1]))
+
+
+@pytest.mark.parametrize(
+    "backward, cache, match",
+    [(conv_relu_backward,
+      lambda: conv_relu_forward(X, W, B, CP)[1]._replace(relu_cache=None),
+      r"^conv_relu_backward: relu_backward: cache must be the ReluCache"),
+     (affine_relu_backward,
+      lambda: affine_relu_forward(X.reshape(2, -1), np.ones((75, 2)),
+                                  np.ones(2))[1]._replace(
+          affine_cache=relu_forward(X)[1]),
+      r"^affine_relu_backward: affine_backward: cache must be the "
+      r"AffineCache returned by affine_forward, got the cache of "
+      r"relu_forward")],
+    ids=["conv_relu", "affine_relu"])
+def test_sandwich_backward_names_itself_and_the_piece(backward, cache,
+                                                      match):
+    cache = cache()
+    with pytest.raises(TypeError, match=match):
+        backward(np.ones((2, 4, 5, 5) if backward is conv_relu_backward
+                         else (2, 2)), cache)
+
+
+def test_sandwich_forward_names_itself_and_the_piece():
+    with pytest.raises(ValueError, match=r"^conv_relu_forward: "
+                                         r"conv_forward_fast: x has C=3 "
+                                         r"channels but w expects C=2"):
+        conv_relu_forward(X, W[:, :2], B, CP)
