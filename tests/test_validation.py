@@ -29,6 +29,8 @@ from cs231n_layers import (
     conv_relu_pool_backward,
     conv_relu_pool_forward,
     corr2d,
+    eval_numerical_gradient,
+    eval_numerical_gradient_array,
     im2col,
     max_pool_backward_fast,
     max_pool_backward_naive,
@@ -643,6 +645,117 @@ def test_affine_backward_after_an_empty_batch():
     dx, dw, db = affine_backward(out, cache)
     assert dx.shape == (0, 3, 2) and dw.shape == (6, 4) and db.shape == (4,)
     assert not dw.any() and not db.any()
+
+
+# ------------------------------------------------------ corr2d, rel_error
+
+@pytest.mark.parametrize(
+    "X_, K, exc, match",
+    [(np.ones((3, 3)) * (1 + 1j), np.ones((2, 2)), TypeError,
+      r"X must hold real numbers \(integers, float32 or float64\), got "
+      r"dtype complex128"),
+     (np.ones((3, 3)), np.ones((2, 2), complex), TypeError,
+      r"K must hold real numbers"),
+     (np.ones((3, 3)), np.ones((0, 2)), ValueError,
+      r"K must be at least 1x1, got \(0, 2\)"),
+     (np.ones((3, 3)), np.ones((2, 0)), ValueError,
+      r"K must be at least 1x1"),
+     (np.ones((3, 3), bool), np.ones((2, 2)), TypeError,
+      r"X must hold real numbers .* got dtype bool"),
+     ([[1, 2], [3]], np.ones((1, 1)), ValueError,
+      r"X must be an array of numbers, got list that numpy cannot convert"),
+     (None, np.ones((1, 1)), TypeError, r"X must hold real numbers"),
+     (np.array([[1.0, np.inf]]), np.ones((1, 1)), ValueError,
+      r"X must hold finite numbers, got inf at index \(0, 1\)")],
+    ids=["complex-X", "complex-K", "empty-K", "empty-K-width", "bool-X",
+         "ragged-X", "None-X", "inf-X"])
+def test_corr2d_refuses_what_it_cannot_correlate(X_, K, exc, match):
+    with pytest.raises(exc, match=rf"^corr2d: {match}"):
+        corr2d(X_, K)
+
+
+def test_corr2d_still_takes_integer_images():
+    Y = corr2d(np.arange(9, dtype=np.uint8).reshape(3, 3), [[1, 0], [0, 1]])
+    assert Y.dtype == np.float64 and Y.tolist() == [[4.0, 6.0], [10.0, 12.0]]
+
+
+@pytest.mark.parametrize(
+    "x, exc, match",
+    [(np.array([1j]), TypeError, r"x must hold real numbers .* complex128"),
+     (None, TypeError, r"x must hold real numbers .* got dtype object"),
+     ("1.0", TypeError, r"x must hold real numbers .* got dtype <U3"),
+     (np.array([np.nan]), ValueError, r"x must hold finite numbers")],
+    ids=["complex", "None", "str", "nan"])
+def test_rel_error_refuses_what_is_not_real(x, exc, match):
+    # The issue: rel_error on complex input returned 0.0.
+    with pytest.raises(exc, match=rf"^rel_error: {match}"):
+        rel_error(x, np.array([2.0]))
+
+
+# -------------------------------------------------- numerical gradients
+
+def _square(v):
+    return float(np.sum(v ** 2))
+
+
+NUMERICAL = [
+    ("eval_numerical_gradient",
+     lambda x, **kw: eval_numerical_gradient(kw.pop("f", _square), x, **kw)),
+    ("eval_numerical_gradient_array",
+     lambda x, **kw: eval_numerical_gradient_array(
+         kw.pop("f", lambda v: 2 * v), x, np.ones_like(x), **kw)),
+]
+
+
+@pytest.mark.parametrize("name, call", NUMERICAL, ids=[n for n, _ in NUMERICAL])
+def test_numerical_gradient_needs_a_writeable_x(name, call, unchanged):
+    x = np.ones(3)
+    x.flags.writeable = False
+    with unchanged(x), pytest.raises(
+            ValueError, match=rf"^{name}: x must be writeable: it is "
+                              rf"perturbed in place"):
+        call(x)
+
+
+@pytest.mark.parametrize(
+    "h, exc, match",
+    [(0, ValueError, r"h must be a finite number in \(0, inf\), got 0"),
+     (-1e-5, ValueError, r"h must be a finite number in \(0, inf\)"),
+     (np.nan, ValueError, r"h must be a finite number .* got nan"),
+     ("1e-5", TypeError, r"h must be a real number, got str")],
+    ids=["zero", "negative", "nan", "str"])
+@pytest.mark.parametrize("name, call", NUMERICAL, ids=[n for n, _ in NUMERICAL])
+def test_numerical_gradient_needs_a_positive_step(name, call, h, exc, match):
+    # The issue: h=0 returned nan with only a warning.
+    with pytest.raises(exc, match=rf"^{name}: {match}"):
+        call(np.ones(3), h=h)
+
+
+@pytest.mark.parametrize(
+    "f, exc, match",
+    [(None, TypeError, r"f must be callable, got NoneType"),
+     (lambda v: np.nan, ValueError,
+      r"f\(x\) \(x perturbed at \(0,\)\) must hold finite numbers"),
+     (lambda v: "loss", TypeError, r"f\(x\) .* must hold real numbers")],
+    ids=["not-callable", "returns-nan", "returns-str"])
+@pytest.mark.parametrize("name, call", NUMERICAL, ids=[n for n, _ in NUMERICAL])
+def test_numerical_gradient_needs_a_real_valued_f(name, call, f, exc, match):
+    with pytest.raises(exc, match=rf"^{name}: {match}"):
+        call(np.ones(3), f=f)
+
+
+def test_numerical_gradient_verbose_is_a_bool():
+    with pytest.raises(TypeError, match=r"^eval_numerical_gradient: verbose "
+                                        r"must be True or False, got str"):
+        eval_numerical_gradient(_square, np.ones(2), verbose="yes")
+
+
+# ------------------------------------------------ col2im and conv_output_size
+
+def test_conv_output_size_names_itself_in_every_message():
+    for args in [(5, 7, 0, 1), (6, 3, 0, 2)]:
+        with pytest.raises(ValueError, match=r"^conv_output_size: "):
+            conv_output_size(*args)
 
 
 # ------------------------------------------------------ caches recognised
