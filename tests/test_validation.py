@@ -752,6 +752,12 @@ def test_numerical_gradient_verbose_is_a_bool():
 
 # ------------------------------------------------ col2im and conv_output_size
 
+def test_col2im_x_shape_must_be_a_tuple():
+    with pytest.raises(TypeError, match=r"^col2im: x_shape must be a tuple "
+                                        r"\(N, C, H, W\), got NoneType"):
+        col2im(COLS, None, 3, 3, 1, 1)
+
+
 def test_conv_output_size_names_itself_in_every_message():
     for args in [(5, 7, 0, 1), (6, 3, 0, 2)]:
         with pytest.raises(ValueError, match=r"^conv_output_size: "):
