@@ -220,7 +220,9 @@ def _conv_relu_pool_train_forward(x, w, b, conv_param, pool_param,
     func = "conv_relu_pool_forward"
     S, P, _, _ = conv_shapes(x, w, b, conv_param, func)
     a, cols = _conv_forward(x, w, b, S, P, workspace)
-    PH, PW, PS, OH, OW = pool_shapes(a, pool_param, func)
+    # a's values need no check of their own: a nan or an inf among them
+    # reaches the pooled values, which relu_forward checks.
+    PH, PW, PS, OH, OW = pool_shapes(a, pool_param, func, finite=False)
     pooled, argmax = _max_pool_forward(a, PH, PW, PS, OH, OW)
     out, relu_cache = relu_forward(pooled)  # a quarter of relu(a)'s work
     cache = ((x, w, b, dict(conv_param), cols),

@@ -350,7 +350,9 @@ TINY = {"input_dim": (1, 4, 4), "num_filters": 2, "filter_size": 3,
       r"ThreeLayerConvNet: num_classes must be >= 2"),
      ({"dtype": np.int32}, TypeError,
       r"ThreeLayerConvNet: dtype must be a float type"),
-     ({"reg": -0.1}, ValueError, r"ThreeLayerConvNet: reg must be >= 0")],
+     ({"reg": -0.1}, ValueError,
+      r"ThreeLayerConvNet: reg must be a finite number in \[0, inf\), got "
+      r"-0.1")],
     ids=["odd-H", "odd-W", "even-filter_size", "input_dim-2d",
          "input_dim-float", "zero-filters", "one-class", "int-dtype",
          "negative-reg"])
@@ -903,3 +905,38 @@ def test_sandwich_forward_names_itself_and_the_piece():
                                          r"conv_forward_fast: x has C=3 "
                                          r"channels but w expects C=2"):
         conv_relu_forward(X, W[:, :2], B, CP)
+
+
+# ------------------------------------------------------ ThreeLayerConvNet
+
+@pytest.mark.parametrize(
+    "kwargs, exc, match",
+    [({"input_dim": 5}, TypeError,
+      r"input_dim must be a tuple \(C, H, W\), got int 5"),
+     ({"reg": "a"}, TypeError, r"reg must be a real number, got str 'a'"),
+     ({"reg": np.nan}, ValueError, r"reg must be a finite number in "
+                                   r"\[0, inf\), got nan"),
+     ({"weight_scale": None}, TypeError,
+      r"weight_scale must be a real number, got NoneType None"),
+     ({"weight_scale": 0.0}, ValueError,
+      r"weight_scale must be a finite number in \(0, inf\), got 0.0"),
+     ({"seed": "abc"}, TypeError, r"seed must be an integer, got str 'abc'"),
+     ({"seed": -1}, ValueError, r"seed must be >= 0, got -1"),
+     ({"dtype": "abc"}, TypeError, r"dtype must be a float type, float32 or "
+                                   r"float64, got 'abc'"),
+     ({"dtype": np.float16}, TypeError, r"dtype must be a float type")],
+    ids=["input_dim-int", "reg-str", "reg-nan", "weight_scale-None",
+         "weight_scale-zero", "seed-str", "seed-negative", "dtype-str",
+         "dtype-float16"])
+def test_three_layer_convnet_names_every_bad_argument(kwargs, exc, match):
+    with pytest.raises(exc, match=rf"^ThreeLayerConvNet: {match}"):
+        ThreeLayerConvNet(**dict(TINY, **kwargs))
+
+
+def test_model_loss_checks_labels_itself():
+    with pytest.raises(ValueError, match=r"^ThreeLayerConvNet.loss: labels "
+                                         r"in y must lie in \[0, 3\)"):
+        MODEL.loss(XM, np.array([0, 1, 3]))
+    with pytest.raises(ValueError, match=r"^ThreeLayerConvNet.loss: X must "
+                                         r"hold finite numbers"):
+        MODEL.loss(np.full_like(XM, np.inf))
