@@ -10,6 +10,7 @@ import cs231n_layers as cl
 from cs231n_layers import (
     Solver,
     ThreeLayerConvNet,
+    adam,
     affine_backward,
     affine_forward,
     affine_relu_backward,
@@ -39,6 +40,9 @@ from cs231n_layers import (
     rel_error,
     relu_backward,
     relu_forward,
+    rmsprop,
+    sgd,
+    sgd_momentum,
     softmax_loss,
 )
 
@@ -477,12 +481,16 @@ def solver_data():
       r"Solver: unknown update_rule 'nesterov'; expected one of \['sgd', "
       r"'sgd_momentum', 'rmsprop', 'adam'\]"),
      ({"optim_config": {"learning_rat": 1e-3}}, ValueError,
-      r"sgd: unknown hyperparameters \['learning_rat'\]"),
+      r"Solver: unknown hyperparameters \['learning_rat'\] in optim_config; "
+      r"valid ones for sgd are \['learning_rate'\]"),
      ({"update_rule": "adam", "optim_config": {"momentum": 0.9}}, ValueError,
-      r"adam: unknown hyperparameters \['momentum'\]"),
+      r"Solver: unknown hyperparameters \['momentum'\] in optim_config; "
+      r"valid ones for adam"),
      ({"num_epoch": 3}, TypeError, r"unexpected keyword argument 'num_epoch'"),
-     ({"lr_decay": 0.0}, ValueError, r"Solver: lr_decay must be in \(0, 1\]"),
-     ({"lr_decay": 1.5}, ValueError, r"Solver: lr_decay must be in \(0, 1\]"),
+     ({"lr_decay": 0.0}, ValueError,
+      r"Solver: lr_decay must be a finite number in \(0, 1\], got 0.0"),
+     ({"lr_decay": 1.5}, ValueError,
+      r"Solver: lr_decay must be a finite number in \(0, 1\], got 1.5"),
      ({"batch_size": 0}, ValueError, r"Solver: batch_size must be >= 1"),
      ({"num_epochs": 2.0}, TypeError, r"Solver: num_epochs must be an "
                                       r"integer"),
@@ -513,8 +521,8 @@ def test_solver_data_not_a_dict_or_mismatched():
     data = solver_data()
     data["y_val"] = data["y_val"][:2]
     with pytest.raises(ValueError,
-                       match=r"Solver: data\['X_val'\] has 3 examples but "
-                             r"data\['y_val'\] has 2"):
+                       match=r"Solver: data\['y_val'\] must have shape "
+                             r"\(N,\) = \(3,\), got \(2,\)"):
         Solver(model, data, verbose=False)
 
 
@@ -529,13 +537,13 @@ def test_solver_data_with_no_examples(split):
         Solver(ThreeLayerConvNet(seed=0, **TINY), data, verbose=False)
 
 
-def test_solver_bad_labels_surface_from_the_model():
+def test_solver_rejects_float_labels_when_built():
     data = solver_data()
     data["y_train"] = data["y_train"].astype(float)
-    solver = Solver(ThreeLayerConvNet(seed=0, **TINY), data, batch_size=3,
-                    num_epochs=1, verbose=False, seed=0)
-    with pytest.raises(TypeError, match=r"y must hold integer class labels"):
-        solver.train()
+    with pytest.raises(TypeError, match=r"Solver: data\['y_train'\] must "
+                                        r"hold integer class labels"):
+        Solver(ThreeLayerConvNet(seed=0, **TINY), data, batch_size=3,
+               num_epochs=1, verbose=False, seed=0)
 
 
 # -------------------------------------------------------------- rel_error
@@ -940,3 +948,181 @@ def test_model_loss_checks_labels_itself():
     with pytest.raises(ValueError, match=r"^ThreeLayerConvNet.loss: X must "
                                          r"hold finite numbers"):
         MODEL.loss(np.full_like(XM, np.inf))
+
+
+# ------------------------------------------------------ update rules
+
+@pytest.mark.parametrize(
+    "rule, config, match",
+    [(sgd, {"learning_rate": np.nan}, r"config\['learning_rate'\] must be "
+                                      r"a finite number in \(0, inf\), "
+                                      r"got nan"),
+     (sgd, {"learning_rate": -0.1}, r"config\['learning_rate'\] .* got -0.1"),
+     (sgd, {"learning_rate": 0.0}, r"config\['learning_rate'\] .* got 0.0"),
+     (sgd_momentum, {"momentum": 1.0}, r"config\['momentum'\] must be a "
+                                       r"finite number in \[0, 1\)"),
+     (rmsprop, {"decay_rate": 2.0}, r"config\['decay_rate'\] must be a "
+                                    r"finite number in \[0, 1\), got 2.0"),
+     (rmsprop, {"epsilon": 0.0}, r"config\['epsilon'\] must be a finite "
+                                 r"number in \(0, inf\)"),
+     (adam, {"beta1": 1.0}, r"config\['beta1'\] must be a finite number "
+                            r"in \[0, 1\), got 1.0"),
+     (adam, {"beta2": np.inf}, r"config\['beta2'\] .* got inf"),
+     (rmsprop, {"cache": -np.ones(2)}, r"config\['cache'\] averages "
+                                       r"squares and must be >= 0"),
+     (adam, {"m": np.ones(3)}, r"config\['m'\] must have the shape of w, "
+                               r"\(2,\), got \(3,\)"),
+     (adam, {"t": -1}, r"config\['t'\] must be >= 0, got -1")],
+    ids=["sgd-lr-nan", "sgd-lr-negative", "sgd-lr-zero", "momentum-1",
+         "rmsprop-decay-2", "rmsprop-epsilon-0", "adam-beta1-1",
+         "adam-beta2-inf", "rmsprop-negative-cache", "adam-m-shape",
+         "adam-t-negative"])
+def test_update_rules_refuse_hyperparameters_that_give_nan(rule, config,
+                                                           match):
+    # The issue: these gave nan weights (beta1 = 1 divides by zero,
+    # decay_rate = 2 takes the root of a negative number).
+    with pytest.raises(ValueError, match=rf"^{rule.__name__}: {match}"):
+        rule(np.ones(2), np.ones(2), config)
+
+
+@pytest.mark.parametrize("rule", [sgd, sgd_momentum, rmsprop, adam])
+def test_update_rules_take_finite_float_arrays(rule):
+    name = rule.__name__
+    with pytest.raises(TypeError, match=rf"^{name}: w must be a numpy array"):
+        rule([1.0, 2.0], np.ones(2))
+    with pytest.raises(ValueError, match=rf"^{name}: dw must hold finite"):
+        rule(np.ones(2), np.array([1.0, np.inf]))
+    with pytest.raises(TypeError, match=rf"^{name}: config must be a dict "
+                                        rf"of hyperparameters or None, got "
+                                        rf"str 'fast'"):
+        rule(np.ones(2), np.ones(2), "fast")
+
+
+# ------------------------------------------------------ the Solver
+
+@pytest.mark.parametrize(
+    "change, exc, match",
+    [({"optim_config": "fast"}, TypeError,
+      r"Solver: optim_config must be a dict of hyperparameters or None, got "
+      r"str 'fast'"),
+     ({"optim_config": {"learning_rate": np.nan}}, ValueError,
+      r"Solver: optim_config\['learning_rate'\] must be a finite number in "
+      r"\(0, inf\), got nan"),
+     ({"optim_config": {"learning_rate": -1e-3}}, ValueError,
+      r"Solver: optim_config\['learning_rate'\] .* got -0.001"),
+     ({"update_rule": "adam", "optim_config": {"beta1": 1}}, ValueError,
+      r"Solver: optim_config\['beta1'\] must be a finite number in "
+      r"\[0, 1\), got 1"),
+     ({"update_rule": "rmsprop", "optim_config": {"decay_rate": 2}},
+      ValueError, r"Solver: optim_config\['decay_rate'\] .* got 2"),
+     ({"lr_decay": None}, TypeError,
+      r"Solver: lr_decay must be a real number, got NoneType None"),
+     ({"lr_decay": np.nan}, ValueError, r"Solver: lr_decay must be a finite "
+                                        r"number in \(0, 1\], got nan"),
+     ({"update_rule": ["sgd"]}, TypeError,
+      r"Solver: update_rule must be a str, one of \['sgd', 'sgd_momentum', "
+      r"'rmsprop', 'adam'\], got list \['sgd'\]"),
+     ({"verbose": "yes"}, TypeError, r"Solver: verbose must be True or "
+                                     r"False, got str 'yes'"),
+     ({"seed": "abc"}, TypeError, r"Solver: seed must be an integer, got str"),
+     ({"seed": -1}, ValueError, r"Solver: seed must be >= 0, got -1"),
+     ({"model": None}, TypeError, r"Solver: model must have a params dict "
+                                  r"and a loss method, got NoneType")],
+    ids=["optim_config-str", "lr-nan", "lr-negative", "adam-beta1-1",
+         "rmsprop-decay-2", "lr_decay-None", "lr_decay-nan",
+         "update_rule-list", "verbose-str", "seed-str", "seed-negative",
+         "model-None"])
+def test_solver_refuses_options_that_crash_or_give_nan(change, exc, match):
+    kwargs = dict({"model": ThreeLayerConvNet(seed=0, **TINY)}, **change)
+    with pytest.raises(exc, match=rf"^{match}"):
+        Solver(data=solver_data(), **kwargs)
+
+
+@pytest.mark.parametrize(
+    "key, value, exc, match",
+    [("y_val", np.array([0.0, 1.0, 2.0]), TypeError,
+      r"Solver: data\['y_val'\] must hold integer class labels, got dtype "
+      r"float64"),
+     ("y_val", np.array([0, -1, 2]), ValueError,
+      r"Solver: labels in data\['y_val'\] must lie in \[0, inf\), got "
+      r"values from -1 to 2"),
+     ("X_val", np.full((3, 1, 4, 4), np.nan), ValueError,
+      r"Solver: data\['X_val'\] must hold finite numbers"),
+     ("X_train", list(range(6)), TypeError,
+      r"Solver: data\['X_train'\] must be a numpy array, got list")],
+    ids=["y_val-float", "y_val-negative", "X_val-nan", "X_train-list"])
+def test_solver_checks_its_data_when_built(key, value, exc, match):
+    data = solver_data()
+    data[key] = value
+    with pytest.raises(exc, match=rf"^{match}"):
+        Solver(ThreeLayerConvNet(seed=0, **TINY), data, verbose=False)
+
+
+@pytest.mark.parametrize("key", ["y_train", "y_val"])
+@pytest.mark.parametrize("samples", [None, 1], ids=["all", "one-sampled"])
+def test_solver_train_refuses_labels_beyond_the_scores(key, samples):
+    # The issue: out-of-range labels trained and reported an accuracy.
+    # The model gives 3 scores; a label 7 stops training before any update,
+    # even when the accuracy is measured on a sample that leaves it out.
+    data = solver_data()
+    data[key] = data[key].copy()
+    data[key][-1] = 7
+    solver = Solver(ThreeLayerConvNet(seed=0, **TINY), data, verbose=False,
+                    num_train_samples=samples, num_val_samples=samples,
+                    seed=0)
+    with pytest.raises(ValueError, match=rf"^Solver.train: labels in "
+                                         rf"data\['{key}'\] must lie in "
+                                         rf"\[0, 3\), got values from 0 "
+                                         rf"to 7"):
+        solver.train()
+    assert solver.loss_history == []
+
+
+def test_check_accuracy_refuses_labels_beyond_the_scores():
+    # The issue: check_accuracy returned 0.0.
+    data = solver_data()
+    solver = Solver(ThreeLayerConvNet(seed=0, **TINY), data, verbose=False)
+    with pytest.raises(ValueError, match=r"^Solver.check_accuracy: labels in "
+                                         r"y must lie in \[0, 3\), got "
+                                         r"values from 3 to 5"):
+        solver.check_accuracy(data["X_val"], np.array([3, 4, 5]))
+    with pytest.raises(TypeError, match=r"^Solver.check_accuracy: y must "
+                                        r"hold integer class labels"):
+        solver.check_accuracy(data["X_val"], np.array([0.0, 1.0, 2.0]))
+
+
+def test_solver_names_itself_before_the_model():
+    data = solver_data()
+    data["X_train"] = data["X_train"][:, :, :2]
+    solver = Solver(ThreeLayerConvNet(seed=0, **TINY), data, verbose=False)
+    with pytest.raises(ValueError, match=r"^Solver.train: "
+                                         r"ThreeLayerConvNet.loss: X must "
+                                         r"have shape"):
+        solver.train()
+
+
+class Diverging:
+    """Stub model whose gradient overflows at the second update."""
+
+    def __init__(self):
+        self.params = {"w": np.array([1.0])}
+        self.steps = 0
+
+    def loss(self, X, y=None):
+        if y is None:
+            return np.zeros((len(X), 2))
+        self.steps += 1
+        return 0.0, {"w": np.array([np.inf if self.steps > 1 else 1.0])}
+
+
+def test_solver_train_says_when_training_diverges():
+    data = {"X_train": np.zeros((4, 1)), "y_train": np.zeros(4, int),
+            "X_val": np.zeros((2, 1)), "y_val": np.zeros(2, int)}
+    solver = Solver(Diverging(), data, batch_size=2, num_epochs=2,
+                    verbose=False)
+    with pytest.raises(ValueError, match=r"^Solver.train: training diverged "
+                                         r"at update 2 of 4 \(epoch 1\); "
+                                         r"lower the learning rate \(0.01 at "
+                                         r"the start\). sgd: dw must hold "
+                                         r"finite numbers, got inf"):
+        solver.train()
