@@ -2,8 +2,22 @@
 
 Every name a notebook needs is importable from here. Arrays are NCHW; every
 ``*_forward`` returns ``(out, cache)`` and every ``*_backward`` takes
-``(dout, cache)``, as in CS231n.
+``(dout, cache)``, as in CS231n; each cache is a named tuple whose type the
+backward pass checks (see :mod:`cs231n_layers.caches`).
 """
+from cs231n_layers.caches import (
+    AffineCache,
+    AffineReluCache,
+    AvgPoolFastCache,
+    AvgPoolNaiveCache,
+    ConvFastCache,
+    ConvNaiveCache,
+    ConvReluCache,
+    ConvReluPoolCache,
+    MaxPoolFastCache,
+    MaxPoolNaiveCache,
+    ReluCache,
+)
 from cs231n_layers.classifiers.cnn import ThreeLayerConvNet
 from cs231n_layers.correlation import conv_output_size, corr2d
 from cs231n_layers.data import (
@@ -82,6 +96,17 @@ __all__ = [
     "get_fashion_mnist_data",
     "load_fashion_mnist",
     "read_idx",
+    "AffineCache",
+    "AffineReluCache",
+    "AvgPoolFastCache",
+    "AvgPoolNaiveCache",
+    "ConvFastCache",
+    "ConvNaiveCache",
+    "ConvReluCache",
+    "ConvReluPoolCache",
+    "MaxPoolFastCache",
+    "MaxPoolNaiveCache",
+    "ReluCache",
     "ThreeLayerConvNet",
     "Solver",
     "blas_threads",

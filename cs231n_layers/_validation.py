@@ -4,24 +4,62 @@ Each helper raises ``TypeError`` for a wrong type and ``ValueError`` for a
 wrong value, with a message that names the calling function, the argument,
 what was received and what was expected. Nothing here uses ``assert``: asserts
 vanish under ``python -O`` and say nothing useful to a student.
+
+Arrays of numbers must be finite: a nan or an inf is refused where it comes
+in (:class:`NonFiniteError`, a ``ValueError``) rather than passed on, so no
+function of the package turns bad input into a silent nan.
 """
+import contextlib
+import math
 import numbers
 
 import numpy as np
-
-from cs231n_layers.correlation import conv_output_size
 
 CONV_PARAM_KEYS = ("stride", "pad")
 POOL_PARAM_KEYS = ("pool_height", "pool_width", "stride")
 
 
-def check_float_array(arr, name, func, ndim=None):
-    """Return ``arr`` if it is a floating-point ndarray (of ``ndim`` dims)."""
+FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
+
+
+class NonFiniteError(ValueError):
+    """An array that must hold finite numbers holds a nan or an inf."""
+
+
+def check_finite(arr, name, func):
+    """Raise :class:`NonFiniteError` if the ndarray ``arr`` holds nan or inf.
+
+    Fast path: the sum of squares (one BLAS dot product, no temporary array
+    for a contiguous ``arr``) is finite only if every element is. Only when
+    it is not, the elements are looked at one by one, to tell a nan or an
+    inf from squares too large for the dtype.
+    """
+    if arr.dtype.kind != "f" or arr.size == 0:
+        return
+    flat = arr.ravel(order="K")  # a view, unless arr is not contiguous
+    with np.errstate(over="ignore"):
+        if np.isfinite(np.dot(flat, flat)):
+            return
+    bad = np.argwhere(~np.isfinite(arr))
+    if len(bad):
+        first = tuple(int(i) for i in bad[0])
+        raise NonFiniteError(
+            f"{func}: {name} must hold finite numbers, got {arr[first]} at "
+            f"index {first}"
+        )
+
+
+def check_float_array(arr, name, func, ndim=None, finite=True):
+    """Return ``arr`` if it is a finite float32 or float64 ndarray.
+
+    With ``ndim``, it must also have that many dimensions; with
+    ``finite=False`` its values are not looked at.
+    """
     if not isinstance(arr, np.ndarray):
         raise TypeError(
             f"{func}: {name} must be a numpy array, got {type(arr).__name__}"
         )
-    if not np.issubdtype(arr.dtype, np.floating):
+    if arr.dtype not in FLOAT_DTYPES:
         raise TypeError(
             f"{func}: {name} must have a floating-point dtype "
             f"(float32 or float64), got {arr.dtype}"
@@ -31,6 +69,45 @@ def check_float_array(arr, name, func, ndim=None):
             f"{func}: {name} must be {ndim}-D, got {arr.ndim}-D array "
             f"of shape {arr.shape}"
         )
+    if finite:
+        check_finite(arr, name, func)
+    return arr
+
+
+def check_float_dtype(dtype, name, func):
+    """Return ``np.dtype(dtype)`` if that is float32 or float64."""
+    try:
+        result = np.dtype(dtype)
+    except (TypeError, ValueError):
+        result = None
+    if result is None or result not in FLOAT_DTYPES:
+        raise TypeError(
+            f"{func}: {name} must be a float type, float32 or float64, got "
+            f"{dtype!r}"
+        )
+    return result
+
+
+def check_real_array(arr, name, func):
+    """Return ``np.asarray(arr)`` if it holds finite real numbers.
+
+    For the functions that take any array_like: integers and float32 or
+    float64 are accepted; booleans, complex numbers, strings, objects, and
+    lists of unequal lengths are not.
+    """
+    try:
+        arr = np.asarray(arr)
+    except ValueError as err:  # a ragged list
+        raise ValueError(
+            f"{func}: {name} must be an array of numbers, got "
+            f"{type(arr).__name__} that numpy cannot convert ({err})"
+        ) from None
+    if arr.dtype.kind not in "iu" and arr.dtype not in FLOAT_DTYPES:
+        raise TypeError(
+            f"{func}: {name} must hold real numbers (integers, float32 or "
+            f"float64), got dtype {arr.dtype}"
+        )
+    check_finite(arr, name, func)
     return arr
 
 
@@ -46,6 +123,107 @@ def check_int(value, name, func, minimum):
             f"{func}: {name} must be >= {minimum}, got {value}"
         )
     return int(value)
+
+
+def check_bool(value, name, func):
+    """Return ``value`` as a bool if it is True or False."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(
+            f"{func}: {name} must be True or False, got "
+            f"{type(value).__name__} {value!r}"
+        )
+    return bool(value)
+
+
+def check_real(value, name, func, interval="(-inf, inf)"):
+    """Return ``value`` as a float if it is a real number in ``interval``.
+
+    ``interval`` is written as in mathematics: ``"[0, 1)"`` holds 0 but not
+    1, and ``"(0, inf)"`` every positive finite number. nan lies in none.
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(
+            f"{func}: {name} must be a real number, got "
+            f"{type(value).__name__} {value!r}"
+        )
+    try:
+        number = float(value)
+    except OverflowError:  # an int beyond the range of a float
+        number = math.inf if value > 0 else -math.inf
+    low, high = (float(end) for end in interval[1:-1].split(","))
+    above = low < number or (interval[0] == "[" and number == low)
+    below = number < high or (interval[-1] == "]" and number == high)
+    if not (above and below and math.isfinite(number)):
+        raise ValueError(
+            f"{func}: {name} must be a finite number in {interval}, got "
+            f"{value!r}"
+        )
+    return number
+
+
+def check_seed(seed, func):
+    """Check a seed for ``np.random.default_rng``: None or an int >= 0."""
+    if seed is not None:
+        check_int(seed, "seed", func, 0)
+
+
+def check_cache(cache, expected, func):
+    """Return ``cache`` if it has the type ``expected`` (see caches.py).
+
+    Otherwise raise TypeError naming the forward pass whose cache ``func``
+    needs, and what came instead: the cache of another forward pass, a
+    tuple built by hand, or anything else.
+    """
+    if isinstance(cache, expected):
+        return cache
+    if hasattr(type(cache), "forward"):
+        got = f"the cache of {type(cache).forward}"
+    elif isinstance(cache, tuple):
+        got = f"a plain tuple of length {len(cache)}"
+    else:
+        got = type(cache).__name__
+    raise TypeError(
+        f"{func}: cache must be the {expected.__name__} returned by "
+        f"{expected.forward}, got {got}"
+    )
+
+
+def check_cached_array(arr, name, shape, kinds, func):
+    """Check an array a forward pass keeps in its cache (cols, argmax).
+
+    ``kinds`` lists the accepted dtype kinds (``"f"`` float, ``"u"``
+    unsigned integer); the values are the forward pass's own and are not
+    read again.
+    """
+    if not isinstance(arr, np.ndarray) or arr.dtype.kind not in kinds:
+        what = arr.dtype if isinstance(arr, np.ndarray) else type(arr).__name__
+        raise TypeError(
+            f"{func}: cache.{name} must be the array the forward pass "
+            f"stored, got {what}"
+        )
+    if arr.shape != tuple(shape):
+        raise ValueError(
+            f"{func}: cache.{name} must have shape {tuple(shape)}, got "
+            f"{arr.shape}"
+        )
+
+
+@contextlib.contextmanager
+def errors_named(func):
+    """Put ``func:`` in front of a ValueError or TypeError raised inside.
+
+    For functions made of other public functions (the sandwich layers):
+    ``conv_relu_forward: conv_forward_fast: x has C=3 channels ...`` names
+    the function called and the one that found the problem.
+    """
+    try:
+        yield
+    except (TypeError, ValueError) as err:
+        if str(err).startswith(f"{func}:"):
+            raise
+        for kind in (TypeError, NonFiniteError, ValueError):
+            if isinstance(err, kind):
+                raise kind(f"{func}: {err}") from err
 
 
 def check_param_dict(params, name, keys, func):
@@ -83,10 +261,15 @@ def read_pool_param(pool_param, func):
 
 def output_size(func, axis, in_size, kernel_size, pad, stride, what):
     """``conv_output_size`` with an error message that names the caller."""
+    # Imported here: correlation, generated from notebook 01, imports this
+    # module.
+    from cs231n_layers.correlation import conv_output_size
+
     try:
         return conv_output_size(in_size, kernel_size, pad, stride)
     except ValueError as err:
-        raise ValueError(f"{func}: along {axis}, the {what}: {err}") from None
+        reason = str(err).removeprefix("conv_output_size: ")
+        raise ValueError(f"{func}: along {axis}, the {what}: {reason}") from None
 
 
 def conv_shapes(x, w, b, conv_param, func):
@@ -122,14 +305,16 @@ def conv_shapes(x, w, b, conv_param, func):
     return stride, pad, OH, OW
 
 
-def pool_shapes(x, pool_param, func):
+def pool_shapes(x, pool_param, func, finite=True):
     """Validate the inputs of a pooling forward pass.
+
+    ``finite=False`` leaves the values of ``x`` unchecked.
 
     Returns
     -------
     (pool_height, pool_width, stride, OH, OW)
     """
-    check_float_array(x, "x", func, ndim=4)
+    check_float_array(x, "x", func, ndim=4, finite=finite)
     ph, pw, stride = read_pool_param(pool_param, func)
     _, _, H, W = x.shape
     OH = output_size(func, "H", H, ph, 0, stride, "pool_height")
@@ -147,24 +332,29 @@ def check_dout(dout, expected_shape, func):
         )
 
 
-def check_labels(y, num_examples, num_classes, func):
-    """Check class labels: integers in [0, num_classes), one per example."""
+def check_labels(y, num_examples, num_classes, func, name="y"):
+    """Check class labels: integers in [0, num_classes), one per example.
+
+    With ``num_classes=None`` only the lower end, 0, is checked.
+    """
     if not isinstance(y, np.ndarray):
         raise TypeError(
-            f"{func}: y must be a numpy array of integer labels, got "
+            f"{func}: {name} must be a numpy array of integer labels, got "
             f"{type(y).__name__}"
         )
     if not np.issubdtype(y.dtype, np.integer):
         raise TypeError(
-            f"{func}: y must hold integer class labels, got dtype {y.dtype}"
+            f"{func}: {name} must hold integer class labels, got dtype "
+            f"{y.dtype}"
         )
     if y.shape != (num_examples,):
         raise ValueError(
-            f"{func}: y must have shape (N,) = ({num_examples},), "
+            f"{func}: {name} must have shape (N,) = ({num_examples},), "
             f"got {y.shape}"
         )
-    if y.size and (y.min() < 0 or y.max() >= num_classes):
+    high = math.inf if num_classes is None else num_classes
+    if y.size and (y.min() < 0 or y.max() >= high):
         raise ValueError(
-            f"{func}: labels in y must lie in [0, {num_classes}), got values "
+            f"{func}: labels in {name} must lie in [0, {high}), got values "
             f"from {y.min()} to {y.max()}"
         )

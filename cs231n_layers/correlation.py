@@ -6,6 +6,8 @@ import numbers
 
 import numpy as np
 
+from cs231n_layers._validation import check_real_array
+
 
 def corr2d(X, K):
     """2-D cross-correlation of one single-channel array with one kernel.
@@ -16,10 +18,10 @@ def corr2d(X, K):
 
     Parameters
     ----------
-    X : ndarray, shape (H, W)
-        Input.
-    K : ndarray, shape (KH, KW)
-        Kernel, with KH <= H and KW <= W.
+    X : array_like, shape (H, W)
+        Input: integers, float32 or float64, all finite.
+    K : array_like, shape (KH, KW)
+        Kernel, at least 1x1, with KH <= H and KW <= W.
 
     Returns
     -------
@@ -29,19 +31,25 @@ def corr2d(X, K):
 
     Raises
     ------
+    TypeError
+        If X or K holds anything but real numbers (complex, bool, strings).
     ValueError
-        If X or K is not 2-D, or if the kernel is larger than the input.
+        If X or K is not 2-D or holds nan or inf, if the kernel is empty,
+        or if it is larger than the input.
 
     Notes
     -----
     Introduced in notebook 01_cross_correlation.
     """
-    X, K = np.asarray(X), np.asarray(K)
+    X = check_real_array(X, "X", "corr2d")
+    K = check_real_array(K, "K", "corr2d")
     for name, arr in (("X", X), ("K", K)):
         if arr.ndim != 2:
             raise ValueError(
                 f"corr2d: {name} must be 2-D, got shape {arr.shape}"
             )
+    if K.size == 0:
+        raise ValueError(f"corr2d: K must be at least 1x1, got {K.shape}")
     if K.shape[0] > X.shape[0] or K.shape[1] > X.shape[1]:
         raise ValueError(
             f"corr2d: kernel K of shape {K.shape} is larger than the input "
@@ -117,12 +125,13 @@ def conv_output_size(in_size, kernel_size, pad=0, stride=1):
     padded = in_size + 2 * pad
     if kernel_size > padded:
         raise ValueError(
-            f"window of size {kernel_size} does not fit an input of size "
-            f"{in_size} padded to {padded} (pad={pad})"
+            f"conv_output_size: window of size {kernel_size} does not fit "
+            f"an input of size {in_size} padded to {padded} (pad={pad})"
         )
     if (padded - kernel_size) % stride != 0:
         raise ValueError(
-            f"stride {stride} does not tile the padded input exactly: "
+            f"conv_output_size: stride {stride} does not tile the padded "
+            f"input exactly: "
             f"(I + 2P - K) % S = ({in_size} + 2*{pad} - {kernel_size}) % "
             f"{stride} = {(padded - kernel_size) % stride}, expected 0"
         )

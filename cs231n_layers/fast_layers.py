@@ -25,7 +25,18 @@ next (see :func:`_scratch`).
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from cs231n_layers._validation import check_dout, conv_shapes, pool_shapes
+from cs231n_layers._validation import (
+    check_cache,
+    check_cached_array,
+    check_dout,
+    conv_shapes,
+    pool_shapes,
+)
+from cs231n_layers.caches import (
+    AvgPoolFastCache,
+    ConvFastCache,
+    MaxPoolFastCache,
+)
 from cs231n_layers.correlation import conv_output_size
 
 
@@ -148,7 +159,7 @@ def _conv_forward(x, w, b, S, P, workspace=None):
     # cols: (N, C*KH*KW, OH*OW). The (F, C*KH*KW) kernel matrix is
     # broadcast over the N samples: (N, F, OH*OW), already in NCHW order.
     out = _scratch(workspace, "conv_out", (N, F, OH * OW), x.dtype)
-    np.matmul(w.reshape(F, -1), cols, out=out)
+    np.matmul(w.reshape(F, cols.shape[1]), cols, out=out)
     out += b.reshape(F, 1)  # filter f's bias, on each of its OH*OW outputs
     return out.reshape(N, F, OH, OW), cols
 
@@ -173,7 +184,7 @@ def conv_forward_fast(x, w, b, conv_param):
     -------
     out : ndarray, shape (N, F, OH, OW)
         In the common float dtype of x, w and b.
-    cache : tuple ``(x, w, b, conv_param, cols)``
+    cache : ConvFastCache ``(x, w, b, conv_param, cols)``
         ``cols`` is the column matrices, shape (N, C*KH*KW, OH*OW), kept so
         the backward pass does not rebuild them; ``cols[n]`` is sample n's
         block of :func:`im2col`'s rows, transposed.
@@ -187,7 +198,7 @@ def conv_forward_fast(x, w, b, conv_param):
     out, cols = _conv_forward(x.astype(dtype, copy=False),
                               w.astype(dtype, copy=False),
                               b.astype(dtype, copy=False), S, P)
-    return out, (x, w, b, dict(conv_param), cols)
+    return out, ConvFastCache(x, w, b, dict(conv_param), cols)
 
 
 def _col2im_per_sample(dcols, x_shape, KH, KW, S, P):
@@ -232,7 +243,7 @@ def _conv_backward(dout, cache, *, need_dx=True):
     Parameters
     ----------
     dout : ndarray, shape (N, F, OH, OW)
-    cache : tuple ``(x, w, b, conv_param, cols)`` from the forward pass
+    cache : ConvFastCache ``(x, w, b, conv_param, cols)``
     need_dx : bool, keyword-only
         False skips the input gradient (the col2im half of the work) and
         returns None for it: a network's first layer never needs it.
@@ -252,7 +263,7 @@ def _conv_backward(dout, cache, *, need_dx=True):
     dw = (d3 @ cols.transpose(0, 2, 1)).sum(axis=0)
     dx = None
     if need_dx:
-        w2 = w.reshape(F, -1).astype(cols.dtype, copy=False)  # (F, C*KH*KW)
+        w2 = w.reshape(F, cols.shape[1]).astype(cols.dtype, copy=False)
         # (C*KH*KW, F) @ (N, F, OH*OW) -> (N, C*KH*KW, OH*OW)
         dcols = w2.T @ d3
         KH, KW = w.shape[2:]
@@ -275,7 +286,8 @@ def conv_backward_fast(dout, cache):
     Parameters
     ----------
     dout : ndarray, shape (N, F, OH, OW)
-    cache : tuple ``(x, w, b, conv_param, cols)``
+    cache : ConvFastCache ``(x, w, b, conv_param, cols)``
+        From :func:`conv_forward_fast` only (any other raises TypeError).
 
     Returns
     -------
@@ -287,9 +299,12 @@ def conv_backward_fast(dout, cache):
     -----
     Introduced in notebook 04_fast_conv_pool.
     """
-    x, w, b, conv_param, cols = cache
-    _, _, OH, OW = conv_shapes(x, w, b, conv_param, "conv_backward_fast")
-    check_dout(dout, (x.shape[0], w.shape[0], OH, OW), "conv_backward_fast")
+    func = "conv_backward_fast"
+    x, w, b, conv_param, cols = check_cache(cache, ConvFastCache, func)
+    _, _, OH, OW = conv_shapes(x, w, b, conv_param, func)
+    (N, C, _, _), (F, _, KH, KW) = x.shape, w.shape
+    check_cached_array(cols, "cols", (N, C * KH * KW, OH * OW), "f", func)
+    check_dout(dout, (N, F, OH, OW), func)
     return _conv_backward(dout, cache)
 
 
@@ -397,7 +412,7 @@ def max_pool_forward_fast(x, pool_param):
     Returns
     -------
     out : ndarray, shape (N, C, OH, OW)
-    cache : tuple ``(x, pool_param, argmax)``
+    cache : MaxPoolFastCache ``(x, pool_param, argmax)``
         ``argmax`` (N, C, OH, OW) holds the flat offset ``a * PW + d`` of
         each window's maximum, in the smallest unsigned integer dtype that
         fits (uint8 for windows up to 16x16).
@@ -408,7 +423,7 @@ def max_pool_forward_fast(x, pool_param):
     """
     PH, PW, S, OH, OW = pool_shapes(x, pool_param, "max_pool_forward_fast")
     out, argmax = _max_pool_forward(x, PH, PW, S, OH, OW)
-    return out, (x, dict(pool_param), argmax)
+    return out, MaxPoolFastCache(x, dict(pool_param), argmax)
 
 
 def max_pool_backward_fast(dout, cache):
@@ -420,7 +435,9 @@ def max_pool_backward_fast(dout, cache):
     Parameters
     ----------
     dout : ndarray, shape (N, C, OH, OW)
-    cache : tuple ``(x, pool_param, argmax)``
+    cache : MaxPoolFastCache ``(x, pool_param, argmax)``
+        From :func:`max_pool_forward_fast` only (any other raises TypeError;
+        the naive cache has no argmax).
 
     Returns
     -------
@@ -430,9 +447,12 @@ def max_pool_backward_fast(dout, cache):
     -----
     Introduced in notebook 04_fast_conv_pool.
     """
-    x, pool_param, argmax = cache
-    PH, PW, S, OH, OW = pool_shapes(x, pool_param, "max_pool_backward_fast")
-    check_dout(dout, argmax.shape, "max_pool_backward_fast")
+    func = "max_pool_backward_fast"
+    x, pool_param, argmax = check_cache(cache, MaxPoolFastCache, func)
+    PH, PW, S, OH, OW = pool_shapes(x, pool_param, func)
+    shape = (x.shape[0], x.shape[1], OH, OW)
+    check_cached_array(argmax, "argmax", shape, "u", func)
+    check_dout(dout, shape, func)
     return _max_pool_backward(dout, argmax, x.shape, x.dtype, PH, PW, S)
 
 
@@ -449,7 +469,7 @@ def avg_pool_forward_fast(x, pool_param):
     Returns
     -------
     out : ndarray, shape (N, C, OH, OW)
-    cache : tuple ``(x, pool_param)``
+    cache : AvgPoolFastCache ``(x, pool_param)``
 
     Notes
     -----
@@ -460,7 +480,7 @@ def avg_pool_forward_fast(x, pool_param):
     for _, _, index in _window_slices(PH, PW, S, OH, OW):
         out += x[index]
     out /= PH * PW
-    return out, (x, dict(pool_param))
+    return out, AvgPoolFastCache(x, dict(pool_param))
 
 
 def avg_pool_backward_fast(dout, cache):
@@ -469,7 +489,9 @@ def avg_pool_backward_fast(dout, cache):
     Parameters
     ----------
     dout : ndarray, shape (N, C, OH, OW)
-    cache : tuple ``(x, pool_param)``
+    cache : AvgPoolFastCache ``(x, pool_param)``
+        From :func:`avg_pool_forward_fast` only (any other raises TypeError,
+        the naive version's of the same layout included).
 
     Returns
     -------
@@ -479,10 +501,10 @@ def avg_pool_backward_fast(dout, cache):
     -----
     Introduced in notebook 04_fast_conv_pool.
     """
-    x, pool_param = cache
-    PH, PW, S, OH, OW = pool_shapes(x, pool_param, "avg_pool_backward_fast")
-    check_dout(dout, (x.shape[0], x.shape[1], OH, OW),
-               "avg_pool_backward_fast")
+    func = "avg_pool_backward_fast"
+    x, pool_param = check_cache(cache, AvgPoolFastCache, func)
+    PH, PW, S, OH, OW = pool_shapes(x, pool_param, func)
+    check_dout(dout, (x.shape[0], x.shape[1], OH, OW), func)
     dx = np.zeros_like(x)
     share = dout / (PH * PW)
     for _, _, index in _window_slices(PH, PW, S, OH, OW):

@@ -127,6 +127,9 @@ def col2im(cols, x_shape, kernel_height, kernel_width, stride=1, pad=0):
     """
     func = "col2im"
     check_float_array(cols, "cols", func, ndim=2)
+    if not isinstance(x_shape, (tuple, list)):
+        raise TypeError(f"{func}: x_shape must be a tuple (N, C, H, W), "
+                        f"got {type(x_shape).__name__}")
     if len(x_shape) != 4:
         raise ValueError(
             f"{func}: x_shape must be (N, C, H, W), got {x_shape}")

@@ -2,7 +2,17 @@
 # by tools/nbexport.py: do not edit. Edit the notebook's
 # `#| export layer_utils` cells, then run `make export`.
 """Sandwich layers: common chains of layers as one forward and one backward."""
-from cs231n_layers._validation import conv_shapes, pool_shapes
+from cs231n_layers._validation import (
+    check_cache,
+    conv_shapes,
+    errors_named,
+    pool_shapes,
+)
+from cs231n_layers.caches import (
+    AffineReluCache,
+    ConvReluCache,
+    ConvReluPoolCache,
+)
 from cs231n_layers.fast_layers import (
     _conv_backward,
     _conv_forward,
@@ -34,15 +44,16 @@ def affine_relu_forward(x, w, b):
     Returns
     -------
     out : ndarray, shape (N, M)
-    cache : tuple ``(affine_cache, relu_cache)``
+    cache : AffineReluCache ``(affine_cache, relu_cache)``
 
     Notes
     -----
     Introduced in notebook 05_three_layer_convnet.
     """
-    a, affine_cache = affine_forward(x, w, b)
-    out, relu_cache = relu_forward(a)
-    return out, (affine_cache, relu_cache)
+    with errors_named("affine_relu_forward"):
+        a, affine_cache = affine_forward(x, w, b)
+        out, relu_cache = relu_forward(a)
+    return out, AffineReluCache(affine_cache, relu_cache)
 
 
 def affine_relu_backward(dout, cache):
@@ -51,7 +62,8 @@ def affine_relu_backward(dout, cache):
     Parameters
     ----------
     dout : ndarray, shape (N, M)
-    cache : tuple ``(affine_cache, relu_cache)``
+    cache : AffineReluCache ``(affine_cache, relu_cache)``
+        From :func:`affine_relu_forward` only (any other raises TypeError).
 
     Returns
     -------
@@ -63,9 +75,11 @@ def affine_relu_backward(dout, cache):
     -----
     Introduced in notebook 05_three_layer_convnet.
     """
-    affine_cache, relu_cache = cache
-    da = relu_backward(dout, relu_cache)  # the ReLU first: it came last
-    return affine_backward(da, affine_cache)
+    func = "affine_relu_backward"
+    affine_cache, relu_cache = check_cache(cache, AffineReluCache, func)
+    with errors_named(func):
+        da = relu_backward(dout, relu_cache)  # the ReLU first: it came last
+        return affine_backward(da, affine_cache)
 
 
 def conv_relu_forward(x, w, b, conv_param):
@@ -81,15 +95,16 @@ def conv_relu_forward(x, w, b, conv_param):
     Returns
     -------
     out : ndarray, shape (N, F, OH, OW)
-    cache : tuple ``(conv_cache, relu_cache)``
+    cache : ConvReluCache ``(conv_cache, relu_cache)``
 
     Notes
     -----
     Introduced in notebook 05_three_layer_convnet.
     """
-    a, conv_cache = conv_forward_fast(x, w, b, conv_param)
-    out, relu_cache = relu_forward(a)
-    return out, (conv_cache, relu_cache)
+    with errors_named("conv_relu_forward"):
+        a, conv_cache = conv_forward_fast(x, w, b, conv_param)
+        out, relu_cache = relu_forward(a)
+    return out, ConvReluCache(conv_cache, relu_cache)
 
 
 def conv_relu_backward(dout, cache):
@@ -98,7 +113,8 @@ def conv_relu_backward(dout, cache):
     Parameters
     ----------
     dout : ndarray, shape (N, F, OH, OW)
-    cache : tuple ``(conv_cache, relu_cache)``
+    cache : ConvReluCache ``(conv_cache, relu_cache)``
+        From :func:`conv_relu_forward` only (any other raises TypeError).
 
     Returns
     -------
@@ -110,9 +126,11 @@ def conv_relu_backward(dout, cache):
     -----
     Introduced in notebook 05_three_layer_convnet.
     """
-    conv_cache, relu_cache = cache
-    da = relu_backward(dout, relu_cache)
-    return conv_backward_fast(da, conv_cache)
+    func = "conv_relu_backward"
+    conv_cache, relu_cache = check_cache(cache, ConvReluCache, func)
+    with errors_named(func):
+        da = relu_backward(dout, relu_cache)
+        return conv_backward_fast(da, conv_cache)
 
 
 def conv_relu_pool_forward(x, w, b, conv_param, pool_param):
@@ -129,7 +147,7 @@ def conv_relu_pool_forward(x, w, b, conv_param, pool_param):
     Returns
     -------
     out : ndarray, shape (N, F, OH', OW') after pooling
-    cache : tuple ``(conv_cache, relu_cache, pool_cache)``
+    cache : ConvReluPoolCache ``(conv_cache, relu_cache, pool_cache)``
 
     Notes
     -----
@@ -138,10 +156,11 @@ def conv_relu_pool_forward(x, w, b, conv_param, pool_param):
 
     Introduced in notebook 05_three_layer_convnet.
     """
-    a, conv_cache = conv_forward_fast(x, w, b, conv_param)
-    r, relu_cache = relu_forward(a)
-    out, pool_cache = max_pool_forward_fast(r, pool_param)
-    return out, (conv_cache, relu_cache, pool_cache)
+    with errors_named("conv_relu_pool_forward"):
+        a, conv_cache = conv_forward_fast(x, w, b, conv_param)
+        r, relu_cache = relu_forward(a)
+        out, pool_cache = max_pool_forward_fast(r, pool_param)
+    return out, ConvReluPoolCache(conv_cache, relu_cache, pool_cache)
 
 
 def conv_relu_pool_backward(dout, cache):
@@ -151,7 +170,8 @@ def conv_relu_pool_backward(dout, cache):
     ----------
     dout : ndarray, shape (N, F, OH', OW')
         Upstream gradient, the shape of the pooled output.
-    cache : tuple ``(conv_cache, relu_cache, pool_cache)``
+    cache : ConvReluPoolCache ``(conv_cache, relu_cache, pool_cache)``
+        From :func:`conv_relu_pool_forward` only (TypeError otherwise).
 
     Returns
     -------
@@ -163,12 +183,16 @@ def conv_relu_pool_backward(dout, cache):
     -----
     Introduced in notebook 05_three_layer_convnet.
     """
-    conv_cache, relu_cache, pool_cache = cache
+    func = "conv_relu_pool_backward"
+    conv_cache, relu_cache, pool_cache = check_cache(cache, ConvReluPoolCache,
+                                                     func)
     # The forward order reversed: pooling backward (dout has the pooled
     # shape), then ReLU backward, then convolution backward (dx, dw, db).
-    dr = max_pool_backward_fast(dout, pool_cache)
-    da = relu_backward(dr, relu_cache)
-    return conv_backward_fast(da, conv_cache)
+    # (Inside `with errors_named(func):` an error of a piece names func too.)
+    with errors_named(func):
+        dr = max_pool_backward_fast(dout, pool_cache)
+        da = relu_backward(dr, relu_cache)
+        return conv_backward_fast(da, conv_cache)
 
 
 # ------------------------------------------- the training path of the model
@@ -197,7 +221,9 @@ def _conv_relu_pool_train_forward(x, w, b, conv_param, pool_param,
     func = "conv_relu_pool_forward"
     S, P, _, _ = conv_shapes(x, w, b, conv_param, func)
     a, cols = _conv_forward(x, w, b, S, P, workspace)
-    PH, PW, PS, OH, OW = pool_shapes(a, pool_param, func)
+    # a's values need no check of their own: a nan or an inf among them
+    # reaches the pooled values, which relu_forward checks.
+    PH, PW, PS, OH, OW = pool_shapes(a, pool_param, func, finite=False)
     pooled, argmax = _max_pool_forward(a, PH, PW, PS, OH, OW)
     out, relu_cache = relu_forward(pooled)  # a quarter of relu(a)'s work
     cache = ((x, w, b, dict(conv_param), cols),

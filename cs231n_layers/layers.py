@@ -2,11 +2,18 @@
 
 These are the non-convolutional building blocks of the ThreeLayerConvNet,
 written in CS231n's style: every forward returns ``(out, cache)`` and every
-backward takes ``(dout, cache)``.
+backward takes ``(dout, cache)``; each cache is a named tuple whose type
+the backward pass checks (see :mod:`cs231n_layers.caches`).
 """
 import numpy as np
 
-from cs231n_layers._validation import check_dout, check_float_array, check_labels
+from cs231n_layers._validation import (
+    check_cache,
+    check_dout,
+    check_float_array,
+    check_labels,
+)
+from cs231n_layers.caches import AffineCache, ReluCache
 
 __all__ = [
     "affine_forward",
@@ -17,23 +24,8 @@ __all__ = [
 ]
 
 
-def affine_forward(x, w, b):
-    """Fully connected layer: flatten each example, then ``x @ w + b``.
-
-    Parameters
-    ----------
-    x : ndarray, shape (N, d_1, ..., d_k)
-        A batch of N examples; each is flattened to D = d_1 * ... * d_k
-        values in C (row-major) order.
-    w : ndarray, shape (D, M)
-    b : ndarray, shape (M,)
-
-    Returns
-    -------
-    out : ndarray, shape (N, M)
-    cache : tuple ``(x, w, b)``
-    """
-    func = "affine_forward"
+def _affine_shapes(x, w, b, func):
+    """Validate the arrays of an affine layer; return ``(N, D, M)``."""
     check_float_array(x, "x", func)
     check_float_array(w, "w", func, ndim=2)
     check_float_array(b, "b", func, ndim=1)
@@ -50,8 +42,28 @@ def affine_forward(x, w, b):
         raise ValueError(
             f"{func}: b must have shape (M,) = ({w.shape[1]},), got {b.shape}"
         )
+    return N, D, w.shape[1]
+
+
+def affine_forward(x, w, b):
+    """Fully connected layer: flatten each example, then ``x @ w + b``.
+
+    Parameters
+    ----------
+    x : ndarray, shape (N, d_1, ..., d_k)
+        A batch of N examples; each is flattened to D = d_1 * ... * d_k
+        values in C (row-major) order.
+    w : ndarray, shape (D, M)
+    b : ndarray, shape (M,)
+
+    Returns
+    -------
+    out : ndarray, shape (N, M)
+    cache : AffineCache ``(x, w, b)``
+    """
+    N, D, _ = _affine_shapes(x, w, b, "affine_forward")
     out = x.reshape(N, D) @ w + b
-    return out, (x, w, b)
+    return out, AffineCache(x, w, b)
 
 
 def affine_backward(dout, cache):
@@ -60,7 +72,7 @@ def affine_backward(dout, cache):
     Parameters
     ----------
     dout : ndarray, shape (N, M)
-    cache : tuple ``(x, w, b)`` from the forward pass.
+    cache : AffineCache ``(x, w, b)``, from :func:`affine_forward` only.
 
     Returns
     -------
@@ -68,11 +80,12 @@ def affine_backward(dout, cache):
     dw : ndarray, shape (D, M)
     db : ndarray, shape (M,)
     """
-    x, w, b = cache
-    N = x.shape[0]
-    check_dout(dout, (N, w.shape[1]), "affine_backward")
+    func = "affine_backward"
+    x, w, b = check_cache(cache, AffineCache, func)
+    N, D, M = _affine_shapes(x, w, b, func)
+    check_dout(dout, (N, M), func)
     dx = (dout @ w.T).reshape(x.shape)
-    dw = x.reshape(N, -1).T @ dout
+    dw = x.reshape(N, D).T @ dout
     db = dout.sum(axis=0)
     return dx, dw, db
 
@@ -87,10 +100,10 @@ def relu_forward(x):
     Returns
     -------
     out : ndarray, same shape and dtype as x
-    cache : ndarray, the input x
+    cache : ReluCache ``(x,)``, the input
     """
     check_float_array(x, "x", "relu_forward")
-    return np.maximum(x, 0), x
+    return np.maximum(x, 0), ReluCache(x)
 
 
 def relu_backward(dout, cache):
@@ -102,14 +115,16 @@ def relu_backward(dout, cache):
     Parameters
     ----------
     dout : ndarray, shape of x
-    cache : ndarray, the input x
+    cache : ReluCache ``(x,)``, from :func:`relu_forward` only.
 
     Returns
     -------
     dx : ndarray, shape of x
     """
-    x = cache
-    check_dout(dout, x.shape, "relu_backward")
+    func = "relu_backward"
+    (x,) = check_cache(cache, ReluCache, func)
+    check_float_array(x, "x", func)
+    check_dout(dout, x.shape, func)
     return dout * (x > 0)
 
 
@@ -121,7 +136,9 @@ def softmax_loss(scores, y):
             \\frac{e^{s_{i, y_i}}}{\\sum_j e^{s_{ij}}}
 
     The scores are shifted by their row maximum first, which leaves the loss
-    unchanged and keeps ``exp`` from overflowing.
+    unchanged and keeps ``exp`` from overflowing. They must be finite: an
+    inf score would make the shift ``inf - inf = nan``, so it raises
+    ``ValueError`` instead.
 
     Parameters
     ----------

@@ -4,7 +4,17 @@
 """Naive convolution and pooling layers: explicit loops, easy to read, slow."""
 import numpy as np
 
-from cs231n_layers._validation import check_dout, conv_shapes, pool_shapes
+from cs231n_layers._validation import (
+    check_cache,
+    check_dout,
+    conv_shapes,
+    pool_shapes,
+)
+from cs231n_layers.caches import (
+    AvgPoolNaiveCache,
+    ConvNaiveCache,
+    MaxPoolNaiveCache,
+)
 
 
 def conv_forward_naive(x, w, b, conv_param):
@@ -26,7 +36,7 @@ def conv_forward_naive(x, w, b, conv_param):
     -------
     out : ndarray, shape (N, F, OH, OW)
         ``OH = (H + 2P - KH) / S + 1`` and ``OW = (W + 2P - KW) / S + 1``.
-    cache : tuple ``(x, w, b, conv_param)``
+    cache : ConvNaiveCache ``(x, w, b, conv_param)``
 
     Raises
     ------
@@ -44,7 +54,7 @@ def conv_forward_naive(x, w, b, conv_param):
     F, _, KH, KW = w.shape
     # Pad x with P zeros on axes 2 and 3 only (xp). out[n, f, i, j] is the
     # window xp[n, :, i*S:i*S + KH, j*S:j*S + KW] times w[f], summed, plus
-    # b[f]. The cache keeps a copy of conv_param.
+    # b[f]. The cache, a ConvNaiveCache, keeps a copy of conv_param.
     xp = np.pad(x, ((0, 0), (0, 0), (P, P), (P, P)))
     out = np.zeros((N, F, OH, OW), dtype=np.result_type(x, w, b))
     for n in range(N):
@@ -53,7 +63,7 @@ def conv_forward_naive(x, w, b, conv_param):
                 for j in range(OW):
                     window = xp[n, :, i * S:i * S + KH, j * S:j * S + KW]
                     out[n, f, i, j] = np.sum(window * w[f]) + b[f]
-    return out, (x, w, b, dict(conv_param))
+    return out, ConvNaiveCache(x, w, b, dict(conv_param))
 
 
 def conv_backward_naive(dout, cache):
@@ -66,7 +76,8 @@ def conv_backward_naive(dout, cache):
     Parameters
     ----------
     dout : ndarray, shape (N, F, OH, OW)
-    cache : tuple ``(x, w, b, conv_param)`` from the forward pass.
+    cache : ConvNaiveCache ``(x, w, b, conv_param)``
+        From :func:`conv_forward_naive` only (any other raises TypeError).
 
     Returns
     -------
@@ -78,11 +89,12 @@ def conv_backward_naive(dout, cache):
     -----
     Introduced in notebook 03_naive_conv_pool.
     """
-    x, w, b, conv_param = cache
-    S, P, OH, OW = conv_shapes(x, w, b, conv_param, "conv_backward_naive")
+    func = "conv_backward_naive"
+    x, w, b, conv_param = check_cache(cache, ConvNaiveCache, func)
+    S, P, OH, OW = conv_shapes(x, w, b, conv_param, func)
     N, _, H, W = x.shape
     F, _, KH, KW = w.shape
-    check_dout(dout, (N, F, OH, OW), "conv_backward_naive")
+    check_dout(dout, (N, F, OH, OW), func)
     # Loop as in the forward pass. Each output adds dout[n, f, i, j] * w[f]
     # to its window of dxp (the gradient of the padded x) and
     # dout[n, f, i, j] * window to dw[f]; dx is dxp without the padding,
@@ -116,7 +128,7 @@ def max_pool_forward_naive(x, pool_param):
     -------
     out : ndarray, shape (N, C, OH, OW)
         ``OH = (H - PH) / S + 1``, ``OW = (W - PW) / S + 1``.
-    cache : tuple ``(x, pool_param)``
+    cache : MaxPoolNaiveCache ``(x, pool_param)``
 
     Notes
     -----
@@ -125,7 +137,8 @@ def max_pool_forward_naive(x, pool_param):
     PH, PW, S, OH, OW = pool_shapes(x, pool_param, "max_pool_forward_naive")
     N, C, _, _ = x.shape
     # out[n, c, i, j] is the maximum of x[n, c, i*S:i*S + PH, j*S:j*S + PW],
-    # stored in an array of x's dtype. The cache keeps a copy of pool_param.
+    # stored in an array of x's dtype. The cache, a MaxPoolNaiveCache, keeps
+    # a copy of pool_param.
     out = np.zeros((N, C, OH, OW), dtype=x.dtype)
     for n in range(N):
         for c in range(C):
@@ -133,7 +146,7 @@ def max_pool_forward_naive(x, pool_param):
                 for j in range(OW):
                     window = x[n, c, i * S:i * S + PH, j * S:j * S + PW]
                     out[n, c, i, j] = window.max()
-    return out, (x, dict(pool_param))
+    return out, MaxPoolNaiveCache(x, dict(pool_param))
 
 
 def max_pool_backward_naive(dout, cache):
@@ -147,7 +160,9 @@ def max_pool_backward_naive(dout, cache):
     Parameters
     ----------
     dout : ndarray, shape (N, C, OH, OW)
-    cache : tuple ``(x, pool_param)``
+    cache : MaxPoolNaiveCache ``(x, pool_param)``
+        From :func:`max_pool_forward_naive` only (any other raises
+        TypeError, an average-pooling cache of the same layout included).
 
     Returns
     -------
@@ -157,10 +172,11 @@ def max_pool_backward_naive(dout, cache):
     -----
     Introduced in notebook 03_naive_conv_pool.
     """
-    x, pool_param = cache
-    PH, PW, S, OH, OW = pool_shapes(x, pool_param, "max_pool_backward_naive")
+    func = "max_pool_backward_naive"
+    x, pool_param = check_cache(cache, MaxPoolNaiveCache, func)
+    PH, PW, S, OH, OW = pool_shapes(x, pool_param, func)
     N, C, _, _ = x.shape
-    check_dout(dout, (N, C, OH, OW), "max_pool_backward_naive")
+    check_dout(dout, (N, C, OH, OW), func)
     # Each window adds dout[n, c, i, j] to dx at its maximum: (a, d) =
     # np.unravel_index(np.argmax(window), window.shape) is the maximum's row
     # and column inside the window (the first one, if several tie).
@@ -187,7 +203,7 @@ def avg_pool_forward_naive(x, pool_param):
     Returns
     -------
     out : ndarray, shape (N, C, OH, OW)
-    cache : tuple ``(x, pool_param)``
+    cache : AvgPoolNaiveCache ``(x, pool_param)``
 
     Notes
     -----
@@ -202,7 +218,7 @@ def avg_pool_forward_naive(x, pool_param):
                 for j in range(OW):
                     window = x[n, c, i * S:i * S + PH, j * S:j * S + PW]
                     out[n, c, i, j] = window.mean()
-    return out, (x, dict(pool_param))
+    return out, AvgPoolNaiveCache(x, dict(pool_param))
 
 
 def avg_pool_backward_naive(dout, cache):
@@ -214,7 +230,8 @@ def avg_pool_backward_naive(dout, cache):
     Parameters
     ----------
     dout : ndarray, shape (N, C, OH, OW)
-    cache : tuple ``(x, pool_param)``
+    cache : AvgPoolNaiveCache ``(x, pool_param)``
+        From :func:`avg_pool_forward_naive` only (any other raises TypeError).
 
     Returns
     -------
@@ -224,10 +241,11 @@ def avg_pool_backward_naive(dout, cache):
     -----
     Introduced in notebook 03_naive_conv_pool.
     """
-    x, pool_param = cache
-    PH, PW, S, OH, OW = pool_shapes(x, pool_param, "avg_pool_backward_naive")
+    func = "avg_pool_backward_naive"
+    x, pool_param = check_cache(cache, AvgPoolNaiveCache, func)
+    PH, PW, S, OH, OW = pool_shapes(x, pool_param, func)
     N, C, _, _ = x.shape
-    check_dout(dout, (N, C, OH, OW), "avg_pool_backward_naive")
+    check_dout(dout, (N, C, OH, OW), func)
     dx = np.zeros_like(x)
     share = 1.0 / (PH * PW)
     for n in range(N):

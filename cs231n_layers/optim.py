@@ -4,11 +4,14 @@ Each rule takes the current weights ``w``, their gradient ``dw`` and a
 ``config`` dict of hyperparameters and running state (None for the
 defaults). It returns the updated weights and the config to pass next time.
 Unknown hyperparameters raise ``ValueError`` naming the valid ones, so a
-typo such as ``learning_rat`` never passes silently.
+typo such as ``learning_rat`` never passes silently, and so does a value
+outside the range where the rule is defined (a learning rate that is not
+positive, Adam's ``beta1 = 1``, which divides by zero): every update of
+finite weights with a finite gradient is finite.
 """
-import numbers
-
 import numpy as np
+
+from cs231n_layers._validation import check_float_array, check_int, check_real
 
 __all__ = ["sgd", "sgd_momentum", "rmsprop", "adam", "UPDATE_RULES"]
 
@@ -23,62 +26,93 @@ _DEFAULTS = {
 }
 _STATE = {"sgd": (), "sgd_momentum": ("velocity",), "rmsprop": ("cache",),
           "adam": ("m", "v", "t")}
+# Where each hyperparameter must lie: a learning rate or an epsilon of 0 or
+# less, or a decay rate of 1 or more, makes the update meaningless or nan.
+_RANGES = {"learning_rate": "(0, inf)", "momentum": "[0, 1)",
+           "decay_rate": "[0, 1)", "epsilon": "(0, inf)", "beta1": "[0, 1)",
+           "beta2": "[0, 1)"}
 
 
-def make_config(rule, config):
-    """Return a fresh config for ``rule``: defaults overridden by ``config``."""
-    if rule not in _DEFAULTS:
-        raise ValueError(
-            f"unknown update rule {rule!r}; expected one of {list(_DEFAULTS)}"
+def make_config(rule, config, func=None, name="config"):
+    """Return a fresh config for ``rule``: defaults overridden by ``config``.
+
+    Errors name ``func`` (the rule itself unless given: the Solver passes
+    ``"Solver"``) and the argument ``name``.
+    """
+    func = func or rule
+    if config is None:
+        config = {}
+    if not isinstance(config, dict):
+        raise TypeError(
+            f"{func}: {name} must be a dict of hyperparameters or None, got "
+            f"{type(config).__name__} {config!r}"
         )
-    config = {} if config is None else dict(config)
     valid = (*_DEFAULTS[rule], *_STATE[rule])
-    unknown = sorted(set(config) - set(valid))
+    unknown = sorted(str(key) for key in config if key not in valid)
     if unknown:
         raise ValueError(
-            f"{rule}: unknown hyperparameters {unknown}; valid ones are "
-            f"{list(_DEFAULTS[rule])}"
+            f"{func}: unknown hyperparameters {unknown} in {name}; valid ones "
+            f"for {rule} are {list(_DEFAULTS[rule])}"
         )
     config = {**_DEFAULTS[rule], **config}
     for key in _DEFAULTS[rule]:
-        value = config[key]
-        if isinstance(value, bool) or not isinstance(value, numbers.Real):
-            raise TypeError(
-                f"{rule}: {key} must be a real number, got "
-                f"{type(value).__name__} {value!r}"
-            )
         # A numpy scalar such as np.float64 (from np.logspace, say) would
-        # promote float32 weights to float64; a Python float does not.
-        config[key] = float(value)
+        # promote float32 weights to float64; check_real returns a float.
+        config[key] = check_real(config[key], f"{name}[{key!r}]", func,
+                                 _RANGES[key])
     return config
 
 
-def _check_shapes(rule, w, dw):
-    """Check that the gradient ``dw`` has the shape of the weights ``w``.
+def _check_arrays(rule, w, dw):
+    """Check the weights and their gradient: finite, of one shape.
 
-    Without this, numpy broadcasting would silently change the shape of
-    the weights (or fail with a message that does not name the rule).
+    Without the shape check, numpy broadcasting would silently change the
+    shape of the weights (or fail with a message that does not name the
+    rule).
     """
-    w_shape, dw_shape = np.shape(w), np.shape(dw)
-    if w_shape != dw_shape:
+    check_float_array(w, "w", rule)
+    check_float_array(dw, "dw", rule)
+    if w.shape != dw.shape:
         raise ValueError(
-            f"{rule}: dw must have the shape of w, {w_shape}, got {dw_shape}"
+            f"{rule}: dw must have the shape of w, {w.shape}, got {dw.shape}"
         )
+
+
+def _state(rule, config, key, w, squares=False):
+    """The running average ``config[key]``: zeros like ``w`` at first.
+
+    An average of squares (``squares=True``) must not be negative: its
+    square root is taken.
+    """
+    value = config.get(key)
+    if value is None:
+        return np.zeros_like(w)
+    check_float_array(value, f"config[{key!r}]", rule)
+    if value.shape != w.shape:
+        raise ValueError(
+            f"{rule}: config[{key!r}] must have the shape of w, {w.shape}, "
+            f"got {value.shape}"
+        )
+    if squares and value.size and value.min() < 0:
+        raise ValueError(
+            f"{rule}: config[{key!r}] averages squares and must be >= 0, got "
+            f"{value.min()}"
+        )
+    return value
 
 
 def sgd(w, dw, config=None):
     """Vanilla stochastic gradient descent: ``w -= learning_rate * dw``."""
-    _check_shapes("sgd", w, dw)
+    _check_arrays("sgd", w, dw)
     config = make_config("sgd", config)
     return w - config["learning_rate"] * dw, config
 
 
 def sgd_momentum(w, dw, config=None):
     """SGD with momentum: ``v = momentum * v - lr * dw``, ``w += v``."""
-    _check_shapes("sgd_momentum", w, dw)
+    _check_arrays("sgd_momentum", w, dw)
     config = make_config("sgd_momentum", config)
-    v = config.get("velocity")
-    v = np.zeros_like(w) if v is None else v
+    v = _state("sgd_momentum", config, "velocity", w)
     v = config["momentum"] * v - config["learning_rate"] * dw
     config["velocity"] = v
     return w + v, config
@@ -86,10 +120,9 @@ def sgd_momentum(w, dw, config=None):
 
 def rmsprop(w, dw, config=None):
     """RMSProp: scale each step by a running average of squared gradients."""
-    _check_shapes("rmsprop", w, dw)
+    _check_arrays("rmsprop", w, dw)
     config = make_config("rmsprop", config)
-    cache = config.get("cache")
-    cache = np.zeros_like(w) if cache is None else cache
+    cache = _state("rmsprop", config, "cache", w, squares=True)
     rho = config["decay_rate"]
     cache = rho * cache + (1 - rho) * dw * dw
     config["cache"] = cache
@@ -99,13 +132,11 @@ def rmsprop(w, dw, config=None):
 
 def adam(w, dw, config=None):
     """Adam: momentum and RMSProp with bias-corrected moment estimates."""
-    _check_shapes("adam", w, dw)
+    _check_arrays("adam", w, dw)
     config = make_config("adam", config)
-    m = config.get("m")
-    v = config.get("v")
-    m = np.zeros_like(w) if m is None else m
-    v = np.zeros_like(w) if v is None else v
-    t = config.get("t", 0) + 1
+    m = _state("adam", config, "m", w)
+    v = _state("adam", config, "v", w, squares=True)
+    t = check_int(config.get("t", 0), "config['t']", "adam", 0) + 1
     b1, b2 = config["beta1"], config["beta2"]
     m = b1 * m + (1 - b1) * dw
     v = b2 * v + (1 - b2) * dw * dw

@@ -121,14 +121,15 @@ def conv_back_first_sample_only(dout, cache):
     """dw forgets to sum over the batch."""
     dx, dw, db = cl.conv_backward_naive(dout, cache)
     x, w, b, conv_param = cache
-    _, dw0, _ = cl.conv_backward_naive(dout[:1], (x[:1], w, b, conv_param))
+    _, dw0, _ = cl.conv_backward_naive(
+        dout[:1], cl.ConvNaiveCache(x[:1], w, b, conv_param))
     return dx, dw0, db
 
 
 def conv_back_flipped_kernel(dout, cache):
     x, w, b, conv_param = cache
     dx, _, _ = cl.conv_backward_naive(
-        dout, (x, w[:, :, ::-1, ::-1].copy(), b, conv_param))
+        dout, cl.ConvNaiveCache(x, w[:, :, ::-1, ::-1].copy(), b, conv_param))
     _, dw, db = cl.conv_backward_naive(dout, cache)
     return dx, dw, db
 
@@ -143,7 +144,8 @@ def conv_back_padded_dx(dout, cache):
     x, w, b, conv_param = cache
     p = conv_param["pad"]
     xp = np.pad(x, ((0, 0), (0, 0), (p, p), (p, p)))
-    return cl.conv_backward_naive(dout, (xp, w, b, {**conv_param, "pad": 0}))
+    return cl.conv_backward_naive(
+        dout, cl.ConvNaiveCache(xp, w, b, {**conv_param, "pad": 0}))
 
 
 def conv_back_zeroes_dout(dout, cache):
@@ -225,7 +227,7 @@ def pool_back_assigns(dout, cache):
 
 def pool_back_spreads(dout, cache):
     """Shares the gradient over the window, as average pooling would."""
-    return cl.avg_pool_backward_naive(dout, cache)
+    return cl.avg_pool_backward_naive(dout, cl.AvgPoolNaiveCache(*cache))
 
 
 def pool_back_pair(dout, cache):
@@ -284,7 +286,8 @@ def conv_forward_matmul(x, w, b, conv_param):
     rows = cl.im2col(x, KH, KW, stride=S, pad=P)
     cols = rows.reshape(N, OH * OW, -1).transpose(0, 2, 1)
     out = w.reshape(F, -1) @ cols + b.reshape(F, 1)
-    return out.reshape(N, F, OH, OW), (x, w, b, dict(conv_param), cols)
+    cache = cl.ConvFastCache(x, w, b, dict(conv_param), cols)
+    return out.reshape(N, F, OH, OW), cache
 
 
 def max_pool_forward_slices(x, pool_param):
@@ -311,8 +314,9 @@ def test_notebook_04_solutions_pass(capsys, hidden):
 
 
 def test_notebook_04_solution_keeps_the_fast_cache_layout():
-    # The exercise returns the cache of conv_forward_fast, so the package's
-    # backward pass accepts it and gives the same gradients.
+    # The exercise returns the cache of conv_forward_fast, a ConvFastCache,
+    # so the package's backward pass accepts it and gives the same
+    # gradients.
     rng = np.random.default_rng(0)
     x, w = rng.standard_normal((2, 3, 7, 7)), rng.standard_normal((4, 3, 3, 3))
     b, cp = rng.standard_normal(4), {"stride": 2, "pad": 1}
@@ -350,7 +354,8 @@ def matmul_reshape_not_transpose(x, w, b, conv_param):
     rows = cl.im2col(x, KH, KW, stride=S, pad=P)
     cols = rows.reshape(N, C * KH * KW, OH * OW)
     out = w.reshape(F, -1) @ cols + b.reshape(F, 1)
-    return out.reshape(N, F, OH, OW), (x, w, b, dict(conv_param), cols)
+    cache = cl.ConvFastCache(x, w, b, dict(conv_param), cols)
+    return out.reshape(N, F, OH, OW), cache
 
 
 def matmul_no_bias(x, w, b, conv_param):

@@ -4,7 +4,14 @@
 """ThreeLayerConvNet: conv - relu - 2x2 max pool - affine - relu - affine."""
 import numpy as np
 
-from cs231n_layers._validation import check_float_array, check_int
+from cs231n_layers._validation import (
+    check_float_array,
+    check_float_dtype,
+    check_int,
+    check_labels,
+    check_real,
+    check_seed,
+)
 from cs231n_layers.layer_utils import (
     _conv_relu_pool_train_backward,
     _conv_relu_pool_train_forward,
@@ -64,7 +71,12 @@ class ThreeLayerConvNet:
                  hidden_dim=100, num_classes=10, weight_scale=1e-3, reg=0.0,
                  dtype=np.float32, seed=None):
         func = "ThreeLayerConvNet"
-        if len(tuple(input_dim)) != 3:
+        if not isinstance(input_dim, (tuple, list)):
+            raise TypeError(
+                f"{func}: input_dim must be a tuple (C, H, W), got "
+                f"{type(input_dim).__name__} {input_dim!r}"
+            )
+        if len(input_dim) != 3:
             raise ValueError(
                 f"{func}: input_dim must be (C, H, W), got {input_dim!r}"
             )
@@ -83,13 +95,12 @@ class ThreeLayerConvNet:
             )
         hidden = check_int(hidden_dim, "hidden_dim", func, 1)
         classes = check_int(num_classes, "num_classes", func, 2)
-        if not np.issubdtype(np.dtype(dtype), np.floating):
-            raise TypeError(f"{func}: dtype must be a float type, got {dtype}")
-        if reg < 0:
-            raise ValueError(f"{func}: reg must be >= 0, got {reg}")
+        self.dtype = check_float_dtype(dtype, "dtype", func)
+        self.reg = check_real(reg, "reg", func, "[0, inf)")
+        weight_scale = check_real(weight_scale, "weight_scale", func,
+                                  "(0, inf)")
+        check_seed(seed, func)
         self.input_dim = (C, H, W)
-        self.reg = float(reg)
-        self.dtype = np.dtype(dtype)
         # The convolutional layer's big temporary arrays, reused by every
         # call of loss (see fast_layers._scratch for why).
         self._workspace = {}
@@ -134,12 +145,15 @@ class ThreeLayerConvNet:
             Otherwise: the mean data loss plus the L2 penalty, and gradients
             keyed like ``params``.
         """
-        check_float_array(X, "X", "ThreeLayerConvNet.loss", ndim=4)
+        func = "ThreeLayerConvNet.loss"
+        check_float_array(X, "X", func, ndim=4)
         if X.shape[1:] != self.input_dim:
             raise ValueError(
-                f"ThreeLayerConvNet.loss: X must have shape (N, C, H, W) = "
+                f"{func}: X must have shape (N, C, H, W) = "
                 f"(N, {', '.join(map(str, self.input_dim))}), got {X.shape}"
             )
+        if y is not None:
+            check_labels(y, X.shape[0], self.params["b3"].shape[0], func)
         X = X.astype(self.dtype, copy=False)
         p = self.params
         K = p["W1"].shape[2]
