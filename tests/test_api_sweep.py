@@ -53,6 +53,9 @@ EXCLUDED = {
     "fashion_mnist_dir": "data loading", "download_fashion_mnist":
     "data loading", "get_fashion_mnist_data": "data loading",
     "load_fashion_mnist": "data loading", "read_idx": "data loading",
+    # BLAS thread control: its wrong counts are tested in test_threads.py,
+    # and a sweep would change the thread count under the other tests.
+    "blas_threads": "thread control", "limit_blas_threads": "thread control",
     # Plain named tuples: the backward passes that check them are swept,
     # with every wrong cache below.
     **{name: "cache type" for name in cl.caches.__all__},
