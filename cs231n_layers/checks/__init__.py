@@ -8,7 +8,7 @@ from importlib import import_module
 
 from cs231n_layers.checks._core import ExerciseError, call_exercise, compare, passed
 
-_TOPICS = ("correlation", "im2col", "conv_pool", "convnet")
+_TOPICS = ("correlation", "im2col", "conv_pool", "convnet", "normalization")
 
 __all__ = ["ExerciseError", "call_exercise", "compare", "passed"]
 
