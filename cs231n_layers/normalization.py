@@ -382,9 +382,9 @@ def spatial_batchnorm_forward(x, gamma, beta, bn_param):
 
     Notes
     -----
-    Computed on x in place of CS231n's transpose to (N*H*W, C), which
-    copies x and the gradients twice. x, gamma, beta are not modified;
-    ``bn_param`` gets new running statistics, as in batch norm.
+    Computed on x as it is, rather than on CS231n's transposed (N*H*W, C)
+    copy of it. x, gamma, beta are not modified; ``bn_param`` gets new
+    running statistics, as in batch norm.
 
     Introduced in notebook 06_normalization.
     """
