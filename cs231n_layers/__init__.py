@@ -70,6 +70,17 @@ from cs231n_layers.naive_layers import (
     max_pool_backward_naive,
     max_pool_forward_naive,
 )
+from cs231n_layers.normalization import (
+    batchnorm_backward,
+    batchnorm_backward_alt,
+    batchnorm_forward,
+    layernorm_backward,
+    layernorm_forward,
+    spatial_batchnorm_backward,
+    spatial_batchnorm_forward,
+    spatial_groupnorm_backward,
+    spatial_groupnorm_forward,
+)
 from cs231n_layers.optim import adam, rmsprop, sgd, sgd_momentum
 from cs231n_layers.solver import Solver
 from cs231n_layers.threads import (
@@ -120,6 +131,9 @@ __all__ = [
     "avg_pool_backward_naive",
     "avg_pool_forward_fast",
     "avg_pool_forward_naive",
+    "batchnorm_backward",
+    "batchnorm_backward_alt",
+    "batchnorm_forward",
     "col2im",
     "conv_backward_fast",
     "conv_backward_naive",
@@ -134,6 +148,8 @@ __all__ = [
     "eval_numerical_gradient",
     "eval_numerical_gradient_array",
     "im2col",
+    "layernorm_backward",
+    "layernorm_forward",
     "max_pool_backward_fast",
     "max_pool_backward_naive",
     "max_pool_forward_fast",
@@ -145,4 +161,8 @@ __all__ = [
     "sgd",
     "sgd_momentum",
     "softmax_loss",
+    "spatial_batchnorm_backward",
+    "spatial_batchnorm_forward",
+    "spatial_groupnorm_backward",
+    "spatial_groupnorm_forward",
 ]

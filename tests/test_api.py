@@ -20,6 +20,10 @@ PUBLIC_NAMES = [
     "affine_relu_backward", "conv_relu_forward", "conv_relu_backward",
     "conv_relu_pool_forward", "conv_relu_pool_backward", "rel_error",
     "eval_numerical_gradient", "eval_numerical_gradient_array",
+    "batchnorm_forward", "batchnorm_backward", "batchnorm_backward_alt",
+    "layernorm_forward", "layernorm_backward", "spatial_batchnorm_forward",
+    "spatial_batchnorm_backward", "spatial_groupnorm_forward",
+    "spatial_groupnorm_backward",
 ]
 
 PACKAGE_DIR = Path(cs231n_layers.__file__).parent

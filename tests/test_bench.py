@@ -19,6 +19,8 @@ STEP_KEYS = {"batch", "dtype", "model", "update_rule", "numpy_ms",
              "numpy_images_per_s", "torch_ms", "numpy_over_torch",
              "peak_mb", "peak_mb_first_step", "kept_between_steps_mb"}
 TARGET_KEYS = {"target", "value", "limit", "kind", "status", "note"}
+NORM_KEYS = {"layer", "description", "numpy_ms", "torch_ms",
+             "numpy_over_torch"}
 
 
 @pytest.fixture(scope="module")
@@ -62,6 +64,16 @@ def test_bench_times_every_layer_on_both_shape_sets(quick_run):
         assert row["torch_ms"] is None and row["fast_over_torch"] is None
 
 
+def test_bench_times_spatial_batchnorm(quick_run):
+    stdout, result = quick_run
+    row, = result["normalization"]
+    assert set(row) == NORM_KEYS
+    assert row["layer"] == "spatial batchnorm fwd+bwd"
+    assert row["numpy_ms"] > 0
+    assert row["torch_ms"] is None and row["numpy_over_torch"] is None
+    assert row["layer"] in stdout
+
+
 def test_bench_measures_a_training_step(quick_run):
     _, result = quick_run
     step = result["train_step"]
@@ -74,7 +86,7 @@ def test_bench_measures_a_training_step(quick_run):
 def test_bench_reports_each_target(quick_run):
     stdout, result = quick_run
     targets = result["targets"]
-    assert len(targets) == 8
+    assert len(targets) == 9
     for t in targets:
         assert set(t) == TARGET_KEYS
         assert t["status"] in {"PASS", "MISS", "n/a"}

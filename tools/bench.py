@@ -6,6 +6,8 @@ with a description of the machine, to ``bench/results/latest.json`` (or to
 
 * naive versus fast convolution and max pooling, forward and backward, on
   CS231n's shapes and on the ThreeLayerConvNet's training shapes;
+* spatial batch norm, forward and backward together in train mode, on the
+  output shape of the ThreeLayerConvNet's convolution;
 * one training step of ThreeLayerConvNet (float32, batch 64, L2 reg 1e-3;
   forward, backward and Adam update, through the package's Solver) in
   images per second, and the peak memory the step needs beyond its input
@@ -57,6 +59,7 @@ FULL = {
                   "pool": ((64, 32, 28, 28), 2, 2)},
     },
     "naive_repeats": {"cs231n": 3, "train": 1},
+    "norm": (64, 32, 28, 28),
     "budget": 0.5,
     "model": {"input_dim": (1, 28, 28), "num_filters": 32, "filter_size": 7,
               "hidden_dim": 100, "num_classes": 10},
@@ -73,6 +76,7 @@ QUICK = {
                   "pool": ((4, 3, 8, 8), 2, 2)},
     },
     "naive_repeats": {"cs231n": 1, "train": 1},
+    "norm": (4, 3, 8, 8),
     "budget": 0.01,
     "model": {"input_dim": (1, 8, 8), "num_filters": 3, "filter_size": 3,
               "hidden_dim": 10, "num_classes": 10},
@@ -87,6 +91,7 @@ STEP_RATIO_LIMIT = 1.5     # numpy step time / PyTorch step time, at most
 NAIVE_SPEEDUP_MIN = 500    # naive time / fast time for conv, at least
 POOL_RATIO_LIMIT = 1.0     # fast max-pool forward / PyTorch's, at most
 STEP_MEMORY_LIMIT_MB = 40  # peak a float32 step allocates beyond its batch
+NORM_RATIO_LIMIT = 2.0     # spatial batch norm fwd + bwd / PyTorch's, at most
 MB = 1e6
 
 
@@ -325,6 +330,45 @@ def pause():
     time.sleep(0.05)
 
 
+# ---------------------------------------------------------- normalisation
+
+def bench_spatial_batchnorm(shape, budget, torch, rng):
+    """Spatial batch norm forward plus backward (train mode), numpy and
+    PyTorch's ``batch_norm`` with autograd; both update running stats."""
+    x = rng.standard_normal(shape).astype(DTYPE)
+    C = shape[1]
+    gamma = (1 + 0.1 * rng.standard_normal(C)).astype(DTYPE)
+    beta = (0.1 * rng.standard_normal(C)).astype(DTYPE)
+    dout = rng.standard_normal(shape).astype(DTYPE)
+    bn_param = {"mode": "train"}
+
+    def ours():
+        out, cache = cl.spatial_batchnorm_forward(x, gamma, beta, bn_param)
+        return cl.spatial_batchnorm_backward(dout, cache)
+
+    row = {"layer": "spatial batchnorm fwd+bwd",
+           "description": f"x {'x'.join(map(str, shape))}, train mode",
+           "numpy_ms": fast_time(ours, budget) * 1e3,
+           "torch_ms": None, "numpy_over_torch": None}
+    if torch is not None:
+        F = torch.nn.functional
+        tx, tg, tb = (torch.from_numpy(a).requires_grad_()
+                      for a in (x, gamma, beta))
+        tdout = torch.from_numpy(dout)
+        running_mean, running_var = torch.zeros(C), torch.ones(C)
+
+        def theirs():
+            out = F.batch_norm(tx, running_mean, running_var, tg, tb,
+                               training=True, momentum=0.1, eps=1e-5)
+            return torch.autograd.grad(out, (tx, tg, tb), tdout)
+
+        pause()
+        row["torch_ms"] = fast_time(theirs, budget) * 1e3
+        row["numpy_over_torch"] = row["numpy_ms"] / row["torch_ms"]
+        pause()
+    return [row]
+
+
 # ---------------------------------------------------------- training step
 
 def make_data(cfg, rng):
@@ -471,7 +515,7 @@ def step_memory(cfg, X, y, rule):
 
 # --------------------------------------------------------------- targets
 
-def check_targets(layers, step, have_torch):
+def check_targets(layers, step, norms, have_torch):
     """Each target with its value and PASS, MISS or n/a (no PyTorch)."""
     def target(name, value, limit, kind, needs_torch=False):
         if value is None:
@@ -499,6 +543,10 @@ def check_targets(layers, step, have_torch):
                 row["fast_over_torch"], POOL_RATIO_LIMIT, "max", True))
     out.append(target("training step peak memory beyond its batch (MB)",
                       step["peak_mb"], STEP_MEMORY_LIMIT_MB, "max"))
+    for row in norms:
+        out.append(target(f"{row['layer']} time / PyTorch's (float32)",
+                          row["numpy_over_torch"], NORM_RATIO_LIMIT, "max",
+                          True))
     return out
 
 
@@ -539,6 +587,14 @@ def print_report(result):
               f"{fmt(row['speedup_vs_naive'], 10, 0, 'x')}"
               f"{fmt(row['torch_ms'], 10, 3)}"
               f"{fmt(row['fast_over_torch'], 12, 2, 'x')}")
+    print()
+    print(f"{'normalisation':<28}{'numpy ms':>10}{'torch ms':>10}"
+          f"{'numpy/torch':>13}")
+    for row in result["normalization"]:
+        print(f"{row['layer']:<28}{fmt(row['numpy_ms'], 10, 3)}"
+              f"{fmt(row['torch_ms'], 10, 3)}"
+              f"{fmt(row['numpy_over_torch'], 13, 2, 'x')}"
+              f"   ({row['description']})")
     print()
     for label, shapes in result["shapes"].items():
         print(f"  {label}: " + "; ".join(
@@ -618,6 +674,7 @@ def main(argv=None):
                              torch, rng)
         layers += bench_pool(label, spec["pool"], repeats, cfg["budget"],
                              torch, rng)
+    norms = bench_spatial_batchnorm(cfg["norm"], cfg["budget"], torch, rng)
     step = bench_step(cfg, args.update_rule, torch, rng)
 
     result = {
@@ -631,9 +688,10 @@ def main(argv=None):
                     "load_average_start": load_at_start},
         "shapes": describe_shapes(cfg),
         "layers": layers,
+        "normalization": norms,
         "train_step": step,
     }
-    result["targets"] = check_targets(layers, step, torch is not None)
+    result["targets"] = check_targets(layers, step, norms, torch is not None)
     result["seconds"] = time.perf_counter() - started
 
     print_report(result)
