@@ -44,6 +44,9 @@ SWEEP = settings(max_examples=MAX_EXAMPLES, derandomize=True, deadline=None,
                                         HealthCheck.too_slow])
 
 # Names of __all__ the sweep leaves out, and why.
+NORMALIZATION = [name for name in cl.__all__ if "norm" in name
+                 or name == "NormCache"]
+
 EXCLUDED = {
     # Data loading reads files and may download: its wrong input is tested
     # in test_data.py, without the network.
@@ -53,6 +56,12 @@ EXCLUDED = {
     "fashion_mnist_dir": "data loading", "download_fashion_mnist":
     "data loading", "get_fashion_mnist_data": "data loading",
     "load_fashion_mnist": "data loading", "read_idx": "data loading",
+    # Notebook 06's normalisation layers arrived after this sweep was
+    # written: their wrong input (mode, eps, momentum, G, the shapes of
+    # gamma, beta and the running statistics, x's rank, foreign caches) is
+    # tested case by case in test_normalization.py, not swept yet.
+    **{name: "normalisation, see test_normalization.py"
+       for name in NORMALIZATION},
     # BLAS thread control: its wrong counts are tested in test_threads.py,
     # and a sweep would change the thread count under the other tests.
     "blas_threads": "thread control", "limit_blas_threads": "thread control",

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 import cs231n_layers as cl
+from _hidden_tests import run_kwargs
 from cs231n_layers.checks import (
     ExerciseError,
     check_batchnorm_backward_alt,
@@ -82,11 +83,12 @@ def modifies_dout(dout, cache):
 def test_summing_over_axis_0_passes_visible_fails_hidden():
     check_batchnorm_backward_alt(over_axis_0)
     with pytest.raises(ExerciseError) as info:
-        check_batchnorm_backward_alt(over_axis_0, hidden=True)
+        check_batchnorm_backward_alt(
+            over_axis_0, **run_kwargs("check_batchnorm_backward_alt", True))
     # dgamma summed over axis 0 only keeps the positions: (1, C, H, W).
     assert one_line(info).startswith(
         "over_axis_0: your code raised ValueError: cannot reshape array of "
-        "size 60 into shape (3,)")
+        "size 30 into shape (3,)")
 
 
 # ------------------------------------------- spatial batchnorm, forward
@@ -162,7 +164,7 @@ RIGHT = [(BN, cl.batchnorm_backward_alt), (BN, cl.batchnorm_backward),
 @pytest.mark.parametrize("checker, fn", RIGHT, ids=[
     f"{fn.__module__.split('.')[0]}.{fn.__name__}" for _, fn in RIGHT])
 def test_right_answers_pass_with_one_line(capsys, checker, fn, hidden):
-    checker(fn, hidden=hidden)
+    checker(fn, **run_kwargs(checker.__name__, hidden))
     out = capsys.readouterr().out
     assert out.startswith("PASSED ") and out.count("\n") == 1
     assert "tolerance 1e-" in out

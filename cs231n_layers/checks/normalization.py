@@ -19,6 +19,7 @@ from cs231n_layers.checks._core import (
     ExerciseError,
     call_exercise,
     compare,
+    forbids,
     passed,
 )
 from cs231n_layers.checks.conv_pool import (
@@ -64,16 +65,17 @@ def _check_float32(exercise, what, value):
 
 # ------------------------------------------------ batch norm, backward
 
-# (forward, x shape): (N, D) batches, and (hidden) a spatial cache, whose
-# statistics run over the axes (0, 2, 3) of the cache.
-BN_BACKWARD_CASES = {
-    False: [(batchnorm_forward, (4, 5)), (batchnorm_forward, (10, 3))],
-    True: [(batchnorm_forward, (3, 7)), (batchnorm_forward, (9, 1)),
-           (spatial_batchnorm_forward, (2, 3, 4, 5))],
-}
+# x shapes: (N, D) batches go through batchnorm_forward, (N, C, H, W)
+# ones through spatial_batchnorm_forward, whose statistics run over the
+# axes (0, 2, 3) of the cache.
+BN_BACKWARD_CASES = ((4, 5), (10, 3))
 
 
-def check_batchnorm_backward_alt(backward, hidden=False):
+@forbids("normalization.batchnorm_backward",
+         "normalization.batchnorm_backward_alt",
+         "normalization.spatial_batchnorm_backward",
+         "normalization._norm_backward")
+def check_batchnorm_backward_alt(backward, cases=BN_BACKWARD_CASES, seed=61):
     """Check a batch norm backward pass against numerical gradients.
 
     For each case, runs the package's forward pass in train mode on random
@@ -90,10 +92,12 @@ def check_batchnorm_backward_alt(backward, hidden=False):
         ``backward(dout, cache) -> (dx, dgamma, dbeta)`` with the
         :class:`cs231n_layers.normalization.NormCache` of
         :func:`cs231n_layers.batchnorm_forward`.
-    hidden : bool
-        The grader's cases instead: other shapes, D = 1, and the cache of
-        :func:`cs231n_layers.spatial_batchnorm_forward`, whose statistics
-        run over the axes ``cache.axes`` = (0, 2, 3).
+    cases : sequence of tuple
+        Shapes of x: ``(N, D)`` for :func:`cs231n_layers.batchnorm_forward`,
+        ``(N, C, H, W)`` for :func:`cs231n_layers.spatial_batchnorm_forward`,
+        whose statistics run over the axes ``cache.axes`` = (0, 2, 3).
+    seed : int
+        Seeds the random inputs.
 
     Raises
     ------
@@ -103,9 +107,11 @@ def check_batchnorm_backward_alt(backward, hidden=False):
         exceeds ``GRAD_TOL`` (naming its worst element and the case).
     """
     exercise = _name(backward, "batchnorm_backward_alt")
-    rng = np.random.default_rng(63 if hidden else 61)
+    rng = np.random.default_rng(seed)
     worst = 0.0
-    for forward, shape in BN_BACKWARD_CASES[hidden]:
+    for shape in cases:
+        forward = (spatial_batchnorm_forward if len(shape) == 4
+                   else batchnorm_forward)
         x, gamma, beta = _inputs(rng, shape)
         out, cache = forward(x, gamma, beta, {"mode": "train"})
         dout = rng.standard_normal(out.shape)
@@ -132,8 +138,9 @@ def check_batchnorm_backward_alt(backward, hidden=False):
                           _unpack(exercise, result, ("dx", "dgamma",
                                                      "dbeta"))):
         _check_float32(exercise, what, grad)
-    what = ("hidden cases, a spatial cache among them" if hidden else
-            "two batches")
+    spatial = sum(len(shape) == 4 for shape in cases)
+    what = f"{len(cases)} batches" + (f", {spatial} of them spatial"
+                                      if spatial else "")
     passed(exercise, f"dx, dgamma, dbeta match numerical gradients ({what}),"
                      f" worst relative error {worst:.0e} (tolerance "
                      f"{GRAD_TOL:.0e}); float32 stays float32")
@@ -142,12 +149,8 @@ def check_batchnorm_backward_alt(backward, hidden=False):
 # ---------------------------------------- spatial batch norm, forward
 
 # (x shape, extra bn_param entries)
-SBN_CASES = {
-    False: [((2, 3, 4, 5), {}),
-            ((3, 2, 3, 3), {"momentum": 0.7, "eps": 1e-3})],
-    True: [((1, 4, 2, 3), {}), ((5, 1, 3, 2), {"eps": 1e-2}),
-           ((2, 3, 1, 1), {"momentum": 0.5})],
-}
+SBN_CASES = (((2, 3, 4, 5), {}),
+             ((3, 2, 3, 3), {"momentum": 0.7, "eps": 1e-3}))
 
 
 def _sbn_step(exercise, fn, x, gamma, beta, param, ref_param, where):
@@ -170,7 +173,8 @@ def _sbn_step(exercise, fn, x, gamma, beta, param, ref_param, where):
     return worst
 
 
-def check_spatial_batchnorm_forward(fn, hidden=False):
+@forbids("normalization.spatial_batchnorm_forward")
+def check_spatial_batchnorm_forward(fn, cases=SBN_CASES, seed=65):
     """Check a spatial batch norm forward pass against the package's.
 
     For each case, on random float64 inputs: two calls in train mode on two
@@ -187,9 +191,10 @@ def check_spatial_batchnorm_forward(fn, hidden=False):
         ``fn(x, gamma, beta, bn_param) -> (out, cache)`` for x of shape
         (N, C, H, W) and gamma, beta of shape (C,), with CS231n's
         ``bn_param`` (see :func:`cs231n_layers.batchnorm_forward`).
-    hidden : bool
-        The grader's cases instead: N = 1, C = 1, H = W = 1, other eps and
-        momentum.
+    cases : sequence of (tuple, dict)
+        The shape of x and the entries of ``bn_param`` besides ``mode``.
+    seed : int
+        Seeds the random inputs.
 
     Raises
     ------
@@ -199,9 +204,9 @@ def check_spatial_batchnorm_forward(fn, hidden=False):
         element beyond the tolerance.
     """
     exercise = _name(fn, "spatial batchnorm forward")
-    rng = np.random.default_rng(67 if hidden else 65)
+    rng = np.random.default_rng(seed)
     worst = 0.0
-    for shape, extra in SBN_CASES[hidden]:
+    for shape, extra in cases:
         x, gamma, beta = _inputs(rng, shape)
         param, ref_param = {"mode": "train", **extra}, {"mode": "train",
                                                          **extra}
@@ -217,8 +222,7 @@ def check_spatial_batchnorm_forward(fn, hidden=False):
     result = call_exercise(exercise, fn, x, gamma, beta, {"mode": "train"})
     _check_float32(exercise, "out", _unpack(exercise, result,
                                             ("out", "cache"))[0])
-    what = "hidden cases" if hidden else "two cases"
-    passed(exercise, f"{what}, train and test mode: out and running "
+    passed(exercise, f"{len(cases)} cases, train and test mode: out and running "
                      f"statistics match the package, worst error "
                      f"{worst:.0e} (tolerance {FORWARD_TOL:.0e}); float32 "
                      f"stays float32")
@@ -235,12 +239,8 @@ SEED_GN_OUT = np.concatenate([
     (SEED_GN_X[0, 2:] - 10) / np.sqrt(9 + 1e-5)])[None]
 
 # (x shape, G, gamma of shape (1, C, 1, 1) rather than (C,), gn_param)
-GN_CASES = {
-    False: [((2, 6, 3, 4), 3, False, {}),
-            ((1, 4, 5, 5), 2, True, {"eps": 1e-3})],
-    True: [((3, 6, 2, 3), 1, False, {}), ((2, 4, 3, 3), 4, True, {}),
-           ((1, 8, 2, 5), 2, True, {"eps": 1e-2, "mode": "test"})],
-}
+GN_CASES = (((2, 6, 3, 4), 3, False, {}),
+            ((1, 4, 5, 5), 2, True, {"eps": 1e-3}))
 
 
 def _groupnorm_reference(x, gamma, beta, G, eps):
@@ -281,7 +281,8 @@ def _check_gn_cache(exercise, cache, x, gamma, beta, G, gn_param, where,
     return worst
 
 
-def check_spatial_groupnorm_forward(fn, hidden=False):
+@forbids("normalization.spatial_groupnorm_forward")
+def check_spatial_groupnorm_forward(fn, cases=GN_CASES, seed=69):
     """Check a group norm forward pass and the cache it returns.
 
     Checks, in order: the hand-worked example of notebook 06 (G = 2, known
@@ -296,9 +297,11 @@ def check_spatial_groupnorm_forward(fn, hidden=False):
     ----------
     fn : callable
         ``fn(x, gamma, beta, G, gn_param) -> (out, cache)``.
-    hidden : bool
-        The grader's cases instead: G = 1 (layer norm), G = C (instance
-        norm), N = 1, another eps and a ``'mode'`` key in gn_param.
+    cases : sequence of (tuple, int, bool, dict)
+        The shape of x, G, whether gamma and beta have CS231n's shape
+        (1, C, 1, 1) rather than (C,), and ``gn_param``.
+    seed : int
+        Seeds the random inputs.
 
     Raises
     ------
@@ -309,15 +312,14 @@ def check_spatial_groupnorm_forward(fn, hidden=False):
         beyond the tolerance.
     """
     exercise = _name(fn, "spatial groupnorm forward")
-    rng = np.random.default_rng(71 if hidden else 69)
+    rng = np.random.default_rng(seed)
     worst, grad_worst = 0.0, 0.0
-    if not hidden:
-        result = call_exercise(exercise, fn, SEED_GN_X.copy(), np.ones(4),
-                               np.zeros(4), 2, {})
-        out, _ = _unpack(exercise, result, ("out", "cache"))
-        worst = compare(exercise, "out", out, SEED_GN_OUT, FORWARD_TOL,
-                        "the hand-worked example of notebook 06")
-    for shape, G, cs231n_shape, gn_param in GN_CASES[hidden]:
+    result = call_exercise(exercise, fn, SEED_GN_X.copy(), np.ones(4),
+                           np.zeros(4), 2, {})
+    out, _ = _unpack(exercise, result, ("out", "cache"))
+    worst = compare(exercise, "out", out, SEED_GN_OUT, FORWARD_TOL,
+                    "the hand-worked example of notebook 06")
+    for shape, G, cs231n_shape, gn_param in cases:
         x, gamma, beta = _inputs(rng, shape)
         if cs231n_shape:
             gamma, beta = (a.reshape(1, -1, 1, 1) for a in (gamma, beta))
@@ -340,9 +342,9 @@ def check_spatial_groupnorm_forward(fn, hidden=False):
     result = call_exercise(exercise, fn, x, gamma, beta, 2, {})
     _check_float32(exercise, "out", _unpack(exercise, result,
                                             ("out", "cache"))[0])
-    what = ("hidden cases (G = 1, G = C)" if hidden else
-            "hand-worked example and two cases")
-    passed(exercise, f"{what} match, worst error {worst:.0e} (tolerance "
+    groups = ", ".join(f"G={G}" for _, G, _, _ in cases)
+    passed(exercise, f"the hand-worked example and {len(cases)} cases "
+                     f"({groups}) match, worst error {worst:.0e} (tolerance "
                      f"{FORWARD_TOL:.0e}); the package's backward pass on "
                      f"your cache matches numerical gradients (worst "
                      f"{grad_worst:.0e}); float32 stays float32")
