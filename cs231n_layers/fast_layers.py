@@ -40,8 +40,6 @@ from cs231n_layers.caches import (
 from cs231n_layers.correlation import conv_output_size
 
 
-# ------------------------------------------------------------- workspace
-
 def _scratch(workspace, name, shape, dtype):
     """An uninitialised array for an intermediate result.
 
