@@ -160,9 +160,7 @@ def max_pool_backward_naive(dout, cache):
     Parameters
     ----------
     dout : ndarray, shape (N, C, OH, OW)
-    cache : MaxPoolNaiveCache ``(x, pool_param)``
-        From :func:`max_pool_forward_naive` only (any other raises
-        TypeError, an average-pooling cache of the same layout included).
+    cache : MaxPoolNaiveCache ``(x, pool_param)``, from that forward only
 
     Returns
     -------
@@ -177,9 +175,8 @@ def max_pool_backward_naive(dout, cache):
     PH, PW, S, OH, OW = pool_shapes(x, pool_param, func)
     N, C, _, _ = x.shape
     check_dout(dout, (N, C, OH, OW), func)
-    # Each window adds dout[n, c, i, j] to dx at its maximum: (a, d) =
-    # np.unravel_index(np.argmax(window), window.shape) is the maximum's row
-    # and column inside the window (the first one, if several tie).
+    # Each window adds dout[n, c, i, j] to dx at its maximum, at (a, d) =
+    # np.unravel_index(np.argmax(window), window.shape): the first on ties.
     dx = np.zeros_like(x)
     for n in range(N):
         for c in range(C):
