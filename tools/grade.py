@@ -310,12 +310,12 @@ class _PrivatePackage:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def _children():
-    """Process ids of this process's children, from /proc (Linux)."""
+def _children(pid="self"):
+    """Process ids of the children of ``pid``, from /proc (Linux)."""
     found = set()
-    for task in Path("/proc/self/task").glob("*"):
+    for task in Path(f"/proc/{pid}/task").glob("*"):
         try:
-            found.update(int(pid) for pid in
+            found.update(int(child) for child in
                          (task / "children").read_text().split())
         except OSError:
             pass
@@ -328,11 +328,7 @@ def _descendants(pid):
     while todo:
         current = todo.pop()
         found.append(current)
-        for task in Path(f"/proc/{current}/task").glob("*"):
-            try:
-                todo += [int(p) for p in (task / "children").read_text().split()]
-            except OSError:
-                pass
+        todo += _children(current)
     return found
 
 
