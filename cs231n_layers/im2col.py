@@ -3,128 +3,81 @@
 # `#| export im2col` cells, then run `make export`.
 """im2col and col2im: turn a convolution into one matrix product and back."""
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
 
 from cs231n_layers._validation import check_float_array, check_int, output_size
 
 
-def im2col(x, kernel_height, kernel_width, stride=1, pad=0):
-    """Lay every receptive field of ``x`` out as one row of a matrix.
-
-    Layout: row ``r = (n * OH + i) * OW + j`` holds the window whose
-    top-left corner sits at ``(i * S, j * S)`` in the padded image ``n``;
-    column ``k = (c * KH + a) * KW + d`` holds
-    ``x_pad[n, c, i*S + a, j*S + d]``. A kernel bank ``w`` of shape
-    (F, C, KH, KW) reshaped to (F, C*KH*KW) matches this column order, so
-    ``im2col(x, ...) @ w.reshape(F, -1).T`` computes the whole convolution.
-
-    The name comes from Caffe and CS231n; because each *row* is one window
-    this layout is also called im2row. CS231n's ``im2col_indices`` returns
-    the transpose, shape (C*KH*KW, N*OH*OW), with the windows ordered
-    ``(i, j, n)`` (image index fastest) instead of ``(n, i, j)``.
-
-    Parameters
-    ----------
-    x : ndarray, shape (N, C, H, W)
-        Floating point.
-    kernel_height, kernel_width : int
-        KH and KW.
-    stride : int
-        S >= 1.
-    pad : int
-        P >= 0 zeros on each side of H and W.
-
-    Returns
-    -------
-    cols : ndarray, shape (N*OH*OW, C*KH*KW), dtype of ``x``
-        ``OH = (H + 2P - KH) / S + 1``, ``OW = (W + 2P - KW) / S + 1``.
-
-    Raises
-    ------
-    TypeError
-        If ``x`` is not a floating-point ndarray, or a size is not an int.
-    ValueError
-        If ``x`` is not 4-D, a size is out of range (KH, KW, S >= 1,
-        P >= 0), the window is larger than the padded input, or S does not
-        divide ``H + 2P - KH`` (or ``W + 2P - KW``) exactly.
-
-    Notes
-    -----
-    The matrix is built from a strided view of the padded input
-    (``sliding_window_view``): apart from the padding, nothing is copied
-    until the final reshape, which makes the one copy of
-    ``N*OH*OW*C*KH*KW`` values, about ``KH*KW / S**2`` times the size of
-    ``x``. Mind this memory cost for large kernels and batches. The copy is
-    explicit, so the result is always a new writable array, even where a
-    reshape alone could have returned a view into ``x`` (a 1x1 kernel on
-    one channel, say).
-
-    Introduced in notebook 02_im2col.
-    """
-    func = "im2col"
-    check_float_array(x, "x", func, ndim=4)
+def _window_grid(func, H, W, kernel_height, kernel_width, stride, pad):
+    """Check the window arguments; return ``KH, KW, S, P, OH, OW``."""
     KH = check_int(kernel_height, "kernel_height", func, 1)
     KW = check_int(kernel_width, "kernel_width", func, 1)
     S = check_int(stride, "stride", func, 1)
     P = check_int(pad, "pad", func, 0)
-    N, C, H, W = x.shape
     OH = output_size(func, "H", H, KH, P, S, "kernel_height")
     OW = output_size(func, "W", W, KW, P, S, "kernel_width")
-    xp = np.pad(x, ((0, 0), (0, 0), (P, P), (P, P))) if P else x
-    windows = sliding_window_view(xp, (KH, KW), axis=(2, 3))[:, :, ::S, ::S]
-    # windows: (N, C, OH, OW, KH, KW), a view into xp
-    windows = windows.transpose(0, 2, 3, 1, 4, 5)  # (N, OH, OW, C, KH, KW)
-    # The one copy: C order makes the final reshape free.
-    return windows.copy().reshape(N * OH * OW, C * KH * KW)
+    return KH, KW, S, P, OH, OW
 
 
-def col2im(cols, x_shape, kernel_height, kernel_width, stride=1, pad=0):
-    """Scatter-add the rows of an im2col matrix back onto an image.
+def _column_major(out, shape, dtype, func):
+    """``out`` (or a new array): shape ``shape``, column-major, writable."""
+    if out is None:
+        return np.empty(shape[::-1], dtype).T
+    if not isinstance(out, np.ndarray):
+        raise TypeError(f"{func}: out must be a numpy array or None, "
+                        f"got {type(out).__name__}")
+    if (out.shape != shape or out.dtype != dtype
+            or not out.T.flags.c_contiguous or not out.flags.writeable):
+        raise ValueError(
+            f"{func}: out must be a writable column-major array of shape "
+            f"{shape} and dtype {np.dtype(dtype).name}, as im2col returns; "
+            f"got shape {out.shape}, dtype {out.dtype.name}, column-major "
+            f"{out.T.flags.c_contiguous}")
+    return out
 
-    Each row's values are added to the positions of ``x`` that its window
-    covered, so where windows overlap the contributions sum, and entries
-    that came from the padding are dropped:
 
-    ``x[n, c, h, w] = sum of cols[r, k] over every entry (r, k) that``
-    ``im2col copies from x[n, c, h, w]``.
+def im2col(x, kernel_height, kernel_width, stride=1, pad=0, *, out=None):
+    """Lay every receptive field of ``x`` out as one row of a matrix.
 
-    This is exactly the backward pass of :func:`im2col`, its transpose as a
-    linear map: ``<im2col(x), Y> == <x, col2im(Y)>`` for all ``x`` and
-    ``Y``. That is why it is *not* its inverse: ``col2im(im2col(x))``
-    multiplies each pixel by the number of windows that contain it. It is
-    the inverse only when every pixel lies in exactly one window, as with
-    KH = KW = S and no padding.
-
-    It loops only over the KH*KW kernel offsets, adding one strided slice
-    per offset; there is no Python loop over N, C, H or W.
+    Row ``r = (n*OH + i)*OW + j`` is the window whose top-left corner sits
+    at ``(i*S, j*S)`` in padded image n; column ``k = (c*KH + a)*KW + d``
+    holds ``x_pad[n, c, i*S + a, j*S + d]``, the order of the columns of
+    ``w.reshape(F, -1)``: ``im2col(x) @ w.reshape(F, -1).T`` is the whole
+    convolution.
 
     Parameters
     ----------
-    cols : ndarray, shape (N*OH*OW, C*KH*KW)
-        Floating point, in the layout produced by :func:`im2col`.
-    x_shape : tuple (N, C, H, W)
-        Shape of the image the rows came from.
+    x : ndarray, shape (N, C, H, W), floating point
     kernel_height, kernel_width, stride, pad : int
-        As passed to :func:`im2col`.
+        KH, KW, S >= 1; P >= 0 zeros on each side of H and W.
+    out : ndarray, optional, keyword-only
+        A matrix an earlier call returned, of the same shape and dtype; it
+        is overwritten and returned, so that a loop can reuse its memory.
 
     Returns
     -------
-    x : ndarray, shape (N, C, H, W), dtype of ``cols``
+    cols : ndarray, shape (N*OH*OW, C*KH*KW), dtype of ``x``
+        ``OH = (H + 2P - KH)/S + 1``, likewise OW. Stored column-major:
+        ``cols.T`` is a C-contiguous (C*KH*KW, N*OH*OW) array.
 
-    Raises
-    ------
-    TypeError
-        If ``cols`` is not a floating-point ndarray, or a size is not an
-        int.
-    ValueError
-        If ``cols`` is not 2-D, ``x_shape`` does not have 4 entries >= 1, a
-        size is out of range, the stride does not tile the padded input
-        exactly, or ``cols`` does not have shape (N*OH*OW, C*KH*KW).
-
-    Notes
-    -----
-    Introduced in notebook 02_im2col.
+    Bad arguments raise TypeError or ValueError naming them (the stride
+    must tile the padded input). Introduced in notebook 02_im2col.
     """
+    func = "im2col"
+    check_float_array(x, "x", func, ndim=4)
+    N, C, H, W = x.shape
+    KH, KW, S, P, OH, OW = _window_grid(func, H, W, kernel_height,
+                                        kernel_width, stride, pad)
+    cols = _column_major(out, (N * OH * OW, C * KH * KW), x.dtype, func)
+    blocks = cols.T.reshape(C, KH, KW, N, OH, OW)  # a view: same memory
+    xp = np.pad(x, ((0, 0), (0, 0), (P, P), (P, P))) if P else x
+    xp = xp.transpose(1, 0, 2, 3)  # (C, N, H + 2P, W + 2P), a view
+    for a, d in np.ndindex(KH, KW):  # offset (a, d) of every window:
+        blocks[:, a, d] = xp[:, :, a:a + S * OH:S, d:d + S * OW:S]
+    return cols
+
+
+def _col2im_args(cols, x_shape, kernel_height, kernel_width, stride, pad):
+    """Check col2im's arguments; return N, C, H, W, KH, KW, S, P, OH, OW."""
     func = "col2im"
     check_float_array(cols, "cols", func, ndim=2)
     if not isinstance(x_shape, (tuple, list)):
@@ -134,25 +87,51 @@ def col2im(cols, x_shape, kernel_height, kernel_width, stride=1, pad=0):
         raise ValueError(
             f"{func}: x_shape must be (N, C, H, W), got {x_shape}")
     N, C, H, W = (check_int(v, "x_shape", func, 1) for v in x_shape)
-    KH = check_int(kernel_height, "kernel_height", func, 1)
-    KW = check_int(kernel_width, "kernel_width", func, 1)
-    S = check_int(stride, "stride", func, 1)
-    P = check_int(pad, "pad", func, 0)
-    OH = output_size(func, "H", H, KH, P, S, "kernel_height")
-    OW = output_size(func, "W", W, KW, P, S, "kernel_width")
+    KH, KW, S, P, OH, OW = _window_grid(func, H, W, kernel_height,
+                                        kernel_width, stride, pad)
     if cols.shape != (N * OH * OW, C * KH * KW):
         raise ValueError(
             f"{func}: cols must have shape (N*OH*OW, C*KH*KW) = "
             f"({N * OH * OW}, {C * KH * KW}) for x_shape={tuple(x_shape)}, "
             f"got {cols.shape}"
         )
-    # The kernel-offset construction of im2col, run backwards: back to
-    # (N, C, KH, KW, OH, OW) blocks, then add each offset's block into a
-    # strided slice of a zero padded image (dtype of cols); crop the pad.
-    blocks = cols.reshape(N, OH, OW, C, KH, KW).transpose(0, 3, 4, 5, 1, 2)
-    # blocks: (N, C, KH, KW, OH, OW)
+    return N, C, H, W, KH, KW, S, P, OH, OW
+
+
+def col2im(cols, x_shape, kernel_height, kernel_width, stride=1, pad=0):
+    """Scatter-add the rows of an im2col matrix back onto an image.
+
+    ``x[n, c, h, w]`` is the sum of the entries of ``cols`` that
+    :func:`im2col` copies from ``x[n, c, h, w]``; entries that came from
+    the padding are dropped. This is im2col's backward pass, its adjoint
+    (``<im2col(x), Y> == <x, col2im(Y)>``), not its inverse:
+    ``col2im(im2col(x))`` is ``x`` times the number of windows containing
+    each pixel.
+
+    Parameters
+    ----------
+    cols : ndarray, shape (N*OH*OW, C*KH*KW), floating point
+        In im2col's layout, stored in either memory order.
+    x_shape : tuple (N, C, H, W)
+    kernel_height, kernel_width, stride, pad : int
+        As passed to :func:`im2col`.
+
+    Returns
+    -------
+    x : ndarray, shape (N, C, H, W), dtype of ``cols``
+    """
+    N, C, H, W, KH, KW, S, P, OH, OW = _col2im_args(
+        cols, x_shape, kernel_height, kernel_width, stride, pad)
+    # im2col's offset loop run backwards: view cols as (N, C, KH, KW, OH, OW)
+    # blocks, add each offset's block into a strided slice of a zero padded
+    # image (dtype of cols), crop the pad.
+    if cols.flags.c_contiguous:
+        blocks = cols.reshape(N, OH, OW, C, KH, KW)
+        blocks = blocks.transpose(0, 3, 4, 5, 1, 2)
+    else:  # column-major, as im2col returns it: cols.T is C-contiguous
+        blocks = cols.T.reshape(C, KH, KW, N, OH, OW)
+        blocks = blocks.transpose(3, 0, 1, 2, 4, 5)
     xp = np.zeros((N, C, H + 2 * P, W + 2 * P), dtype=cols.dtype)
-    for a in range(KH):
-        for d in range(KW):
-            xp[:, :, a:a + S * OH:S, d:d + S * OW:S] += blocks[:, :, a, d]
+    for a, d in np.ndindex(KH, KW):
+        xp[:, :, a:a + S * OH:S, d:d + S * OW:S] += blocks[:, :, a, d]
     return xp[:, :, P:P + H, P:P + W]

@@ -358,3 +358,103 @@ def test_fast_layers_run_the_same_lines_for_any_N_C_H_W(round_trip, forward,
         lines = count_package_lines(lambda: round_trip(forward, backward,
                                                        N, C, H, W))
         assert lines == base, (N, C, H, W)
+
+
+# ------------------------------------------------- the options for training
+
+def _train_conv(rng, dtype=np.float32):
+    x = rng.standard_normal((4, 2, 9, 9)).astype(dtype)
+    w = rng.standard_normal((3, 2, 3, 3)).astype(dtype)
+    b = rng.standard_normal(3).astype(dtype)
+    return x, w, b, {"stride": 1, "pad": 1}
+
+
+def test_conv_workspace_gives_the_same_results_and_reuses_memory(rng):
+    x, w, b, cp = _train_conv(rng)
+    ws = {}
+    out1, cache1 = conv_forward_fast(x, w, b, cp, workspace=ws)
+    np.testing.assert_array_equal(out1, conv_forward_fast(x, w, b, cp)[0])
+    out2, cache2 = conv_forward_fast(2 * x, w, b, cp, workspace=ws)
+    assert np.shares_memory(out1, out2)
+    assert cache1.cols is cache2.cols
+    np.testing.assert_array_equal(out2,
+                                  conv_forward_fast(2 * x, w, b, cp)[0])
+
+
+def test_conv_workspace_follows_a_change_of_shape(rng):
+    x, w, b, cp = _train_conv(rng)
+    ws = {}
+    conv_forward_fast(x, w, b, cp, workspace=ws)
+    out, _ = conv_forward_fast(x[:2], w, b, cp, workspace=ws)
+    np.testing.assert_array_equal(out, conv_forward_fast(x[:2], w, b, cp)[0])
+
+
+def test_conv_workspace_must_be_a_dict(rng):
+    x, w, b, cp = _train_conv(rng)
+    with pytest.raises(TypeError, match="conv_forward_fast: workspace"):
+        conv_forward_fast(x, w, b, cp, workspace=[])
+
+
+def test_need_dx_false_skips_dx_and_keeps_dw_db(rng):
+    x, w, b, cp = _train_conv(rng, np.float64)
+    out, cache = conv_forward_fast(x, w, b, cp)
+    dout = rng.standard_normal(out.shape)
+    _, dw, db = conv_backward_fast(dout, cache)
+    no_dx, dw2, db2 = conv_backward_fast(dout, cache, need_dx=False)
+    assert no_dx is None
+    np.testing.assert_array_equal(dw, dw2)
+    np.testing.assert_array_equal(db, db2)
+    with pytest.raises(TypeError, match="need_dx"):
+        conv_backward_fast(dout, cache, need_dx="no")
+
+
+@pytest.mark.parametrize("layout", ["c", "like_out"])
+def test_conv_backward_accepts_dout_in_any_memory_order(rng, layout):
+    x, w, b, cp = _train_conv(rng, np.float64)
+    out, cache = conv_forward_fast(x, w, b, cp)
+    dout = rng.standard_normal(out.shape)
+    if layout == "like_out":
+        like_out = np.empty_like(out)  # memory order (F, N, OH, OW)
+        like_out[...] = dout
+        dout = like_out
+        assert not dout.flags.c_contiguous
+    naive = conv_backward_naive(dout, cs231n_layers.ConvNaiveCache(x, w, b,
+                                                                  cp))
+    for fast, ref in zip(conv_backward_fast(dout, cache), naive):
+        np.testing.assert_allclose(fast, ref, **CLOSE)
+
+
+def test_max_pool_backward_out_is_filled_and_returned(rng):
+    x = rng.standard_normal((2, 3, 8, 8))
+    pp = {"pool_height": 2, "pool_width": 2, "stride": 2}
+    out, cache = max_pool_forward_fast(x, pp)
+    dout = rng.standard_normal(out.shape)
+    buf = np.full_like(x, 7.0)
+    dx = max_pool_backward_fast(dout, cache, out=buf)
+    assert dx is buf
+    np.testing.assert_array_equal(dx, max_pool_backward_fast(dout, cache))
+
+
+def test_max_pool_backward_out_may_be_x_but_not_dout(rng):
+    x = rng.standard_normal((2, 3, 8, 8))
+    pp = {"pool_height": 2, "pool_width": 2, "stride": 2}
+    out, cache = max_pool_forward_fast(x, pp)
+    dout = rng.standard_normal(out.shape)
+    expected = max_pool_backward_fast(dout, cache)
+    np.testing.assert_array_equal(
+        max_pool_backward_fast(dout, cache, out=x), expected)
+    for bad, error in [(np.empty((2, 3, 8, 7)), ValueError),
+                       (np.empty((2, 3, 8, 8), np.float32), ValueError),
+                       ([0.0], TypeError)]:
+        with pytest.raises(error, match="max_pool_backward_fast: out"):
+            max_pool_backward_fast(dout, cache, out=bad)
+
+
+@pytest.mark.parametrize("module", ["fast_layers", "im2col"])
+def test_no_private_name_is_imported_from_another_module(module):
+    import ast
+    path = Path(cs231n_layers.__file__).parent / f"{module}.py"
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom):
+            assert not any(alias.name.startswith("_")
+                           for alias in node.names), ast.unparse(node)

@@ -141,3 +141,48 @@ def test_im2col_returns_a_writable_copy(rng, shape, kh, kw):
     cols = im2col(x, kh, kw)
     assert not np.shares_memory(cols, x)
     assert cols.flags.writeable
+
+
+# ------------------------------------------- memory order and the out buffer
+
+def test_im2col_is_column_major_with_the_documented_values(rng):
+    x = rng.standard_normal((2, 3, 7, 6))
+    cols = im2col(x, 3, 2, stride=2, pad=1)
+    assert cols.T.flags.c_contiguous
+    np.testing.assert_array_equal(
+        cols, np.ascontiguousarray(im2col(x, 3, 2, 2, 1)))
+
+
+def test_im2col_out_is_refilled_and_returned(rng):
+    x = rng.standard_normal((2, 3, 7, 7))
+    cols = im2col(x, 3, 3, stride=2, pad=1)
+    again = im2col(2 * x, 3, 3, stride=2, pad=1, out=cols)
+    assert again is cols
+    np.testing.assert_array_equal(
+        cols, im2col(2 * x, 3, 3, stride=2, pad=1))
+
+
+@pytest.mark.parametrize("bad, error, words", [
+    ("list", TypeError, "out must be a numpy array"),
+    ("shape", ValueError, "shape (32, 27)"),
+    ("dtype", ValueError, "dtype float64"),
+    ("c_order", ValueError, "column-major"),
+])
+def test_im2col_refuses_an_unusable_out(rng, bad, error, words):
+    x = rng.standard_normal((2, 3, 7, 7))
+    out = {"list": [0.0],
+           "shape": np.empty((27, 31)).T,
+           "dtype": np.empty((27, 32), np.float32).T,
+           "c_order": np.empty((32, 27))}[bad]
+    with pytest.raises(error, match="im2col") as info:
+        im2col(x, 3, 3, stride=2, pad=1, out=out)
+    assert words in str(info.value)
+
+
+def test_col2im_gives_the_same_result_for_both_memory_orders(rng):
+    shape = (2, 3, 7, 6)
+    cols = rng.standard_normal((2 * 4 * 4, 3 * 3 * 2))
+    c_order = col2im(cols, shape, 3, 2, stride=2, pad=1)
+    f_order = col2im(np.asfortranarray(cols), shape, 3, 2,
+                                   stride=2, pad=1)
+    np.testing.assert_array_equal(c_order, f_order)
