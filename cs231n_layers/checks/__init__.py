@@ -14,7 +14,8 @@ from cs231n_layers.checks._core import (
     passed,
 )
 
-_TOPICS = ("correlation", "im2col", "conv_pool", "convnet", "normalization")
+_TOPICS = ("correlation", "im2col", "conv_pool", "fast_layers", "convnet",
+           "normalization")
 
 __all__ = ["ExerciseError", "call_exercise", "compare", "forbids", "passed"]
 
