@@ -278,20 +278,19 @@ def test_max_pool_forward_case_flags_are_checked():
 # the notebook only), with the slips a student is likely to make there.
 
 def conv_forward_matmul(x, w, b, conv_param):
-    """Notebook 04, exercise 1: im2col, a per-sample view, one matmul."""
+    """Notebook 04, exercise 1: im2col and one matmul, viewed as NCHW."""
     S, P = conv_param["stride"], conv_param["pad"]
     N, F, (_, _, KH, KW) = x.shape[0], w.shape[0], w.shape
     OH = (x.shape[2] + 2 * P - KH) // S + 1
     OW = (x.shape[3] + 2 * P - KW) // S + 1
-    rows = cl.im2col(x, KH, KW, stride=S, pad=P)
-    cols = rows.reshape(N, OH * OW, -1).transpose(0, 2, 1)
-    out = w.reshape(F, -1) @ cols + b.reshape(F, 1)
+    cols = cl.im2col(x, KH, KW, stride=S, pad=P)
+    out = w.reshape(F, -1) @ cols.T + b.reshape(F, 1)  # (F, N*OH*OW)
     cache = cl.ConvFastCache(x, w, b, dict(conv_param), cols)
-    return out.reshape(N, F, OH, OW), cache
+    return out.reshape(F, N, OH, OW).transpose(1, 0, 2, 3), cache
 
 
 def max_pool_forward_slices(x, pool_param):
-    """Notebook 04, exercise 2: the maximum of PH*PW strided slices."""
+    """Notebook 04, exercise 3: the maximum of PH*PW strided slices."""
     PH, PW, S = (pool_param[k] for k in ("pool_height", "pool_width",
                                           "stride"))
     OH, OW = (x.shape[2] - PH) // S + 1, (x.shape[3] - PW) // S + 1

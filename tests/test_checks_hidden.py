@@ -21,6 +21,9 @@ import cs231n_layers as cl
 from _hidden_tests import hidden_calls, hidden_cases, literals, normal
 from cs231n_layers import checks
 from test_checks_correlation import learn_kernel_reference
+from test_checks_fast_layers import (
+    max_pool_backward_slices as max_pool_backward_by_slices,
+)
 
 CALLS = [pytest.param(call, id=str(call)) for call in hidden_calls()]
 SOURCES = {path: path.read_text()
@@ -28,7 +31,7 @@ SOURCES = {path: path.read_text()
 
 
 def test_every_course_check_with_hidden_tests_is_read():
-    assert len(CALLS) == 17
+    assert len(CALLS) == 19
     assert {call.values[0].notebook[:2] for call in CALLS} == {
         "01", "02", "03", "04", "05", "06"}
 
@@ -117,6 +120,9 @@ SPIED = {
     "check_max_pool_backward": lambda c: [
         spy(cl.max_pool_forward_naive, c),
         spy(cl.max_pool_backward_naive, c)],
+    "check_conv_backward_matmul": lambda c: [spy(cl.conv_backward_fast, c)],
+    "check_max_pool_backward_slices": lambda c: [
+        spy(max_pool_backward_by_slices, c)],
     "check_conv_relu_pool_backward": lambda c: [
         spy(cl.conv_relu_pool_backward, c)],
     "check_three_layer_convnet": lambda c: [spied_model(c)],
