@@ -85,20 +85,6 @@ def _conv_wrong(slip):
     return conv_backward_matmul
 
 
-@pytest.mark.parametrize("slip, words", [
-    ("reshape", "worst element dx"),
-    ("no_pad", "your code raised ValueError"),
-    ("db_mean", "worst element db"),
-    ("float64", "float32 in should give float32 dx"),
-    ("in_place", "modified dout in place"),
-])
-def test_conv_backward_wrong_answers_fail_naming_the_case(slip, words):
-    with pytest.raises(ExerciseError) as info:
-        check_conv_backward_matmul(_conv_wrong(slip))
-    text = str(info.value)
-    assert text.startswith("conv_backward_matmul: ") and words in text
-    assert "x of shape" in text and "stride" in text and "pad" in text
-    assert "\n" not in text
 
 
 def _pool_wrong(slip):
@@ -132,20 +118,38 @@ def _pool_wrong(slip):
     return max_pool_backward_slices
 
 
-@pytest.mark.parametrize("slip, words", [
-    ("every_tie", "dx sums to"),
-    ("split", "tied maxima (x of shape (1, 1, 4, 4)"),
-    ("last_tie", "never split or copied among tied maxima"),
-    ("assign", "add with +="),
-    ("float64", "float32 in should give float32 dx"),
-    ("mutate", "modified x in place"),
-])
-def test_max_pool_backward_wrong_answers_fail_naming_the_case(slip, words):
+WRONG = [
+    (check_conv_backward_matmul, _conv_wrong, slip, words, ", pad ")
+    for slip, words in [
+        ("reshape", "worst element dx"),
+        ("no_pad", "your code raised ValueError"),
+        ("db_mean", "worst element db"),
+        ("float64", "float32 in should give float32 dx"),
+        ("in_place", "modified dout in place"),
+    ]
+] + [
+    (check_max_pool_backward_slices, _pool_wrong, slip, words, "windows")
+    for slip, words in [
+        ("every_tie", "dx sums to"),
+        ("split", "tied maxima (x of shape (1, 1, 4, 4)"),
+        ("last_tie", "never split or copied among tied maxima"),
+        ("assign", "add with +="),
+        ("float64", "float32 in should give float32 dx"),
+        ("mutate", "modified x in place"),
+    ]
+]
+
+
+@pytest.mark.parametrize("check, wrong, slip, words, case", WRONG,
+                         ids=[f"{w[2]}" for w in WRONG])
+def test_wrong_answers_fail_with_one_line_naming_the_case(check, wrong, slip,
+                                                          words, case):
+    fn = wrong(slip)
     with pytest.raises(ExerciseError) as info:
-        check_max_pool_backward_slices(_pool_wrong(slip))
+        check(fn)
     text = str(info.value)
-    assert text.startswith("max_pool_backward_slices: ") and words in text
-    assert "x of shape" in text and "windows, stride" in text
+    assert text.startswith(f"{fn.__name__}: ") and words in text
+    assert "x of shape" in text and ", stride " in text and case in text
     assert "\n" not in text
 
 
