@@ -35,21 +35,6 @@ from cs231n_layers.caches import (
 from cs231n_layers.im2col import col2im, im2col
 
 
-def _reused(workspace, name, shape, dtype):
-    """``workspace[name]`` if it is an array of this shape and dtype.
-
-    None otherwise, and always None without a workspace (``None``): the
-    caller then makes a new array and, with a workspace, stores it there.
-    """
-    if workspace is None:
-        return None
-    array = workspace.get(name)
-    if (isinstance(array, np.ndarray) and array.shape == shape
-            and array.dtype == dtype):
-        return array
-    return None
-
-
 def _conv_forward(x, w, b, S, P, workspace=None):
     """Unchecked :func:`conv_forward_fast`; x, w and b share one dtype.
 
@@ -63,15 +48,17 @@ def _conv_forward(x, w, b, S, P, workspace=None):
     N, C, H, W = x.shape
     F, _, KH, KW = w.shape
     OH, OW = (H + 2 * P - KH) // S + 1, (W + 2 * P - KW) // S + 1
-    old = _reused(workspace, "cols", (N * OH * OW, C * KH * KW), x.dtype)
-    cols = im2col(x, KH, KW, S, P, out=old)
-    out = _reused(workspace, "out", (F, N, OH, OW), x.dtype)
+    key = ("conv", x.dtype.str, x.shape, w.shape, S, P)
+    cols, out = (workspace or {}).get(key, (None, None))
+    cols = im2col(x, KH, KW, S, P, out=cols)
     if out is None:
         out = np.empty((F, N, OH, OW), x.dtype)
-    if workspace is not None:
-        workspace.update(cols=cols, out=out)
+    if workspace is not None and key not in workspace:
+        workspace.clear()  # one layer's arrays, for its latest shapes
+        workspace[key] = (cols, out)
     # (F, C*KH*KW) @ (C*KH*KW, N*OH*OW): cols.T is C-contiguous, no copy
-    np.matmul(w.reshape(F, C * KH * KW), cols.T, out=out.reshape(F, -1))
+    np.matmul(w.reshape(F, C * KH * KW), cols.T,
+              out=out.reshape(F, N * OH * OW))
     out += b.reshape(F, 1, 1, 1)  # filter f's bias on its whole row
     return out.transpose(1, 0, 2, 3), cols
 
@@ -131,11 +118,12 @@ def _conv_backward(dout, cache, *, need_dx=True):
     dw = D @ cols  # (F, N*OH*OW) @ (N*OH*OW, C*KH*KW)
     dx = None
     if need_dx:
-        w2 = w.reshape(F, -1).astype(cols.dtype, copy=False)
+        w2 = w.reshape(F, cols.shape[1]).astype(cols.dtype, copy=False)
         dcols = (w2.T @ D).T  # (N*OH*OW, C*KH*KW), column-major as cols
         KH, KW = w.shape[2:]
         S, P = conv_param["stride"], conv_param["pad"]
-        dx = col2im(dcols, x.shape, KH, KW, S, P).astype(x.dtype, copy=False)
+        dx = (col2im(dcols, x.shape, KH, KW, S, P) if N else
+              np.zeros(x.shape, cols.dtype)).astype(x.dtype, copy=False)
     return (dx, dw.reshape(w.shape).astype(w.dtype, copy=False),
             db.astype(b.dtype, copy=False))
 
@@ -278,26 +266,10 @@ def max_pool_forward_fast(x, pool_param):
     return out, MaxPoolFastCache(x, dict(pool_param), argmax)
 
 
-def _checked_out(out, x, dout, func):
-    """``out`` if dx may be written into it, else TypeError/ValueError."""
-    if not isinstance(out, np.ndarray):
-        raise TypeError(f"{func}: out must be a numpy array or None, got "
-                        f"{type(out).__name__}")
-    if out.shape != x.shape or out.dtype != x.dtype:
-        raise ValueError(
-            f"{func}: out must have x's shape {x.shape} and dtype "
-            f"{x.dtype}, got shape {out.shape} and dtype {out.dtype}")
-    if not out.flags.writeable or np.may_share_memory(out, dout):
-        raise ValueError(f"{func}: out must be writable and must not share "
-                         f"memory with dout")
-    return out
-
-
 def max_pool_backward_fast(dout, cache, *, out=None):
     """Backward pass of :func:`max_pool_forward_fast`.
 
-    Each window's upstream gradient goes to the offset recorded in
-    ``argmax``: one strided slice of ``dx`` per window offset.
+    Each window's gradient goes to the offset its ``argmax`` records.
 
     Parameters
     ----------
@@ -305,18 +277,14 @@ def max_pool_backward_fast(dout, cache, *, out=None):
     cache : MaxPoolFastCache ``(x, pool_param, argmax)``
         From :func:`max_pool_forward_fast` only.
     out : ndarray or None, keyword-only
-        An array of x's shape and dtype that dx is written into and
-        returned (its contents are overwritten), so that a caller can
-        reuse a buffer; it may be ``x`` itself (the backward pass does not
-        read x), but not ``dout``. None: a new array laid out like x.
+        A writable array of x's shape and dtype that dx is written into
+        and returned, so that a caller can reuse a buffer; it may be ``x``
+        (never read here), not ``dout``. None: a new array laid out like x.
 
     Returns
     -------
     dx : ndarray, shape (N, C, H, W), dtype of x
-
-    Notes
-    -----
-    Introduced in notebook 04_fast_conv_pool.
+        (Introduced in notebook 04_fast_conv_pool.)
     """
     func = "max_pool_backward_fast"
     x, pool_param, argmax = check_cache(cache, MaxPoolFastCache, func)
@@ -324,9 +292,19 @@ def max_pool_backward_fast(dout, cache, *, out=None):
     shape = (x.shape[0], x.shape[1], OH, OW)
     check_cached_array(argmax, "argmax", shape, "u", func)
     check_dout(dout, shape, func)
-    dx = np.empty_like(x) if out is None else _checked_out(out, x, dout, func)
+    if out is None:
+        out = np.empty_like(x)
+    elif not isinstance(out, np.ndarray):
+        raise TypeError(f"{func}: out must be a numpy array or None, got "
+                        f"{type(out).__name__}")
+    elif (out.shape != x.shape or out.dtype != x.dtype
+          or not out.flags.writeable or np.may_share_memory(out, dout)):
+        raise ValueError(
+            f"{func}: out must be a writable array of x's shape {x.shape} "
+            f"and dtype {x.dtype}, not sharing memory with dout; got shape "
+            f"{out.shape} and dtype {out.dtype}")
     return _max_pool_backward(dout, argmax, x.shape, x.dtype, PH, PW, S,
-                              out=dx)
+                              out=out)
 
 
 def avg_pool_forward_fast(x, pool_param):
