@@ -39,6 +39,17 @@ from cs231n_layers.caches import (
 )
 from cs231n_layers.correlation import conv_output_size
 
+# The public names: the functions and classes of this module whose names
+# do not start with an underscore (listed by tools/nbexport.py).
+__all__ = [
+    "conv_forward_fast",
+    "conv_backward_fast",
+    "max_pool_forward_fast",
+    "max_pool_backward_fast",
+    "avg_pool_forward_fast",
+    "avg_pool_backward_fast",
+]
+
 
 def _scratch(workspace, name, shape, dtype):
     """An uninitialised array for an intermediate result.

@@ -7,6 +7,13 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from cs231n_layers._validation import check_float_array, check_int, output_size
 
+# The public names: the functions and classes of this module whose names
+# do not start with an underscore (listed by tools/nbexport.py).
+__all__ = [
+    "im2col",
+    "col2im",
+]
+
 
 def im2col(x, kernel_height, kernel_width, stride=1, pad=0):
     """Lay every receptive field of ``x`` out as one row of a matrix.
