@@ -61,6 +61,17 @@ def test_star_import_gives_every_public_name():
     assert set(PUBLIC_NAMES) <= set(namespace)
 
 
+def test_every_public_module_declares_its_public_names():
+    # A module without __all__ would put nothing in the package's namespace.
+    names = {module.__name__ for module in _public_modules()}
+    for path in SOURCES:
+        name = _module_name(path)
+        if ".checks" in name or name == "cs231n_layers" or "._" in name:
+            continue
+        assert name in names, f"{name} has no __all__"
+    assert "cs231n_layers.fast_layers" in names
+
+
 def test_each_module_declares_only_names_it_has():
     for module in _public_modules():
         missing = [n for n in module.__all__ if not hasattr(module, n)]
