@@ -126,7 +126,7 @@ def test_export_refuses_to_replace_a_hand_written_module(tmp_path):
     assert "pkg/layers.py" in message and "not generated" in message
     # It names the notebook and the cell that asked.
     assert "notebooks/05_model.ipynb, cell index 1" in message
-    assert "`#| export layers`" in message
+    assert "(`#| export layers`, then 'def affine(x):')" in message
     # Nothing was written, not even the module that was fine.
     assert _snapshot(tmp_path) == before
     assert not (package / "fine.py").exists()

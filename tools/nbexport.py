@@ -55,8 +55,11 @@ class ExportCell:
     body: str
 
     def where(self, module):
+        """The cell, as a reader finds it: notebook, index, first lines."""
+        first = next((line for line in self.body.splitlines() if line.strip()),
+                     "")
         return (f"notebooks/{self.notebook}, cell index {self.index} "
-                f"(`#| export {module}`)")
+                f"(`#| export {module}`, then {first.strip()!r})")
 
 
 @dataclass
@@ -145,7 +148,8 @@ def is_generated(path):
 
 def generated_files(package_dir=PACKAGE):
     """Modules on disk that carry the generated header."""
-    return {path for path in package_dir.rglob("*.py") if is_generated(path)}
+    return {path for path in package_dir.rglob("*.py")
+            if path.is_file() and is_generated(path)}
 
 
 class ExportRefused(Exception):
