@@ -8,6 +8,13 @@ import numpy as np
 
 from cs231n_layers._validation import check_real_array
 
+# The public names: the functions and classes of this module whose names
+# do not start with an underscore (listed by tools/nbexport.py).
+__all__ = [
+    "corr2d",
+    "conv_output_size",
+]
+
 
 def corr2d(X, K):
     """2-D cross-correlation of one single-channel array with one kernel.

@@ -34,6 +34,17 @@ from cs231n_layers.caches import (
 )
 from cs231n_layers.im2col import col2im, im2col
 
+# The public names: the functions and classes of this module whose names
+# do not start with an underscore (listed by tools/nbexport.py).
+__all__ = [
+    "conv_forward_fast",
+    "conv_backward_fast",
+    "max_pool_forward_fast",
+    "max_pool_backward_fast",
+    "avg_pool_forward_fast",
+    "avg_pool_backward_fast",
+]
+
 
 def _conv_forward(x, w, b, S, P, workspace=None):
     """Unchecked :func:`conv_forward_fast`; x, w and b share one dtype.

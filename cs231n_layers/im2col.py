@@ -6,6 +6,13 @@ import numpy as np
 
 from cs231n_layers._validation import check_float_array, check_int, output_size
 
+# The public names: the functions and classes of this module whose names
+# do not start with an underscore (listed by tools/nbexport.py).
+__all__ = [
+    "im2col",
+    "col2im",
+]
+
 
 def _window_grid(func, H, W, kernel_height, kernel_width, stride, pad):
     """Check the window arguments; return ``KH, KW, S, P, OH, OW``."""

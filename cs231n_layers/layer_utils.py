@@ -30,6 +30,17 @@ from cs231n_layers.layers import (
     relu_forward,
 )
 
+# The public names: the functions and classes of this module whose names
+# do not start with an underscore (listed by tools/nbexport.py).
+__all__ = [
+    "affine_relu_forward",
+    "affine_relu_backward",
+    "conv_relu_forward",
+    "conv_relu_backward",
+    "conv_relu_pool_forward",
+    "conv_relu_pool_backward",
+]
+
 
 def affine_relu_forward(x, w, b):
     """Affine layer followed by a ReLU: ``max(0, x @ w + b)``.

@@ -16,6 +16,17 @@ from cs231n_layers.caches import (
     MaxPoolNaiveCache,
 )
 
+# The public names: the functions and classes of this module whose names
+# do not start with an underscore (listed by tools/nbexport.py).
+__all__ = [
+    "conv_forward_naive",
+    "conv_backward_naive",
+    "max_pool_forward_naive",
+    "max_pool_backward_naive",
+    "avg_pool_forward_naive",
+    "avg_pool_backward_naive",
+]
+
 
 def conv_forward_naive(x, w, b, conv_param):
     """Convolution (cross-correlation) forward pass with explicit loops.

@@ -28,6 +28,21 @@ import numpy as np
 
 from cs231n_layers._validation import check_dout, check_float_array, check_int
 
+# The public names: the functions and classes of this module whose names
+# do not start with an underscore (listed by tools/nbexport.py).
+__all__ = [
+    "NormCache",
+    "batchnorm_forward",
+    "batchnorm_backward",
+    "batchnorm_backward_alt",
+    "spatial_batchnorm_forward",
+    "spatial_batchnorm_backward",
+    "layernorm_forward",
+    "layernorm_backward",
+    "spatial_groupnorm_forward",
+    "spatial_groupnorm_backward",
+]
+
 
 class NormCache(NamedTuple):
     """What a normalisation layer's forward pass keeps for its backward.

@@ -1,7 +1,9 @@
 """The public API: names, signatures, and package-wide source rules."""
 import ast
+import importlib
 import inspect
 import re
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -9,39 +11,138 @@ import pytest
 
 import cs231n_layers
 
-PUBLIC_NAMES = [
-    "ThreeLayerConvNet", "Solver", "affine_forward", "affine_backward",
-    "relu_forward", "relu_backward", "softmax_loss", "corr2d",
-    "conv_forward_naive", "conv_backward_naive", "max_pool_forward_naive",
-    "max_pool_backward_naive", "avg_pool_forward_naive",
-    "avg_pool_backward_naive", "im2col", "col2im", "conv_forward_fast",
-    "conv_backward_fast", "max_pool_forward_fast", "max_pool_backward_fast",
-    "avg_pool_forward_fast", "avg_pool_backward_fast", "affine_relu_forward",
-    "affine_relu_backward", "conv_relu_forward", "conv_relu_backward",
-    "conv_relu_pool_forward", "conv_relu_pool_backward", "rel_error",
-    "eval_numerical_gradient", "eval_numerical_gradient_array",
-    "batchnorm_forward", "batchnorm_backward", "batchnorm_backward_alt",
-    "layernorm_forward", "layernorm_backward", "spatial_batchnorm_forward",
-    "spatial_batchnorm_backward", "spatial_groupnorm_forward",
-    "spatial_groupnorm_backward",
-]
-
+# The one list: each module's __all__, gathered by the package's __init__.
+PUBLIC_NAMES = list(cs231n_layers.__all__)
+ROOT = Path(cs231n_layers.__file__).resolve().parent.parent
 PACKAGE_DIR = Path(cs231n_layers.__file__).parent
 SOURCES = sorted(PACKAGE_DIR.rglob("*.py"))
 SOURCE_IDS = [str(p.relative_to(PACKAGE_DIR)) for p in SOURCES]
 
 
+def _module_name(path):
+    parts = path.relative_to(PACKAGE_DIR.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _public_modules():
+    """Modules of the package proper (not checks/) that declare __all__."""
+    modules = []
+    for path in SOURCES:
+        name = _module_name(path)
+        if ".checks" in name or name == "cs231n_layers" or "._" in name:
+            continue
+        module = importlib.import_module(name)
+        if hasattr(module, "__all__"):
+            modules.append(module)
+    return modules
+
+
+def test_the_public_list_is_long_enough_to_mean_something():
+    # Guards the tests below against an empty or truncated list.
+    assert len(PUBLIC_NAMES) >= 70
+    assert {"ThreeLayerConvNet", "conv_forward_fast", "Solver"} <= set(PUBLIC_NAMES)
+
+
+def test_no_public_name_is_declared_twice():
+    twice = sorted({n for n in PUBLIC_NAMES if PUBLIC_NAMES.count(n) > 1})
+    assert twice == [], "two modules export the same name (the last one wins)"
+
+
 @pytest.mark.parametrize("name", PUBLIC_NAMES)
-def test_public_name_is_importable_from_the_package(name):
-    obj = getattr(cs231n_layers, name, None)
-    assert callable(obj), name
-    assert name in cs231n_layers.__all__
+def test_public_name_is_importable_and_documented(name):
+    obj = getattr(cs231n_layers, name)
+    if callable(obj):
+        assert inspect.getdoc(obj), f"{name} has no docstring"
 
 
 def test_star_import_gives_every_public_name():
     namespace = {}
     exec("from cs231n_layers import *", namespace)  # noqa: S102
     assert set(PUBLIC_NAMES) <= set(namespace)
+
+
+def test_every_public_module_declares_its_public_names():
+    # A module without __all__ would put nothing in the package's namespace.
+    names = {module.__name__ for module in _public_modules()}
+    for path in SOURCES:
+        name = _module_name(path)
+        if ".checks" in name or name == "cs231n_layers" or "._" in name:
+            continue
+        assert name in names, f"{name} has no __all__"
+    assert "cs231n_layers.fast_layers" in names
+
+
+def test_each_module_declares_only_names_it_has():
+    for module in _public_modules():
+        missing = [n for n in module.__all__ if not hasattr(module, n)]
+        assert missing == [], f"{module.__name__}.__all__ lists {missing}"
+
+
+def test_package_namespace_is_the_union_of_the_modules_lists():
+    # Every module's public names reach the package, and nothing else: a
+    # module left out of cs231n_layers/__init__.py fails here.
+    declared = set()
+    for module in _public_modules():
+        if module.__name__ == "cs231n_layers.idx":
+            continue  # read_idx reaches the package through data
+        declared |= set(module.__all__)
+    assert declared == set(PUBLIC_NAMES)
+
+
+def _readme_table():
+    """{module: [names]} from the table of README.md's "The package"."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## The package\n", 1)[1].split("\n#", 1)[0]
+    table = {}
+    for line in section.splitlines():
+        match = re.match(r"^\| `([\w.]+)` \| (.*) \|$", line)
+        if match:
+            table[match.group(1)] = re.findall(r"`(\w+)`", match.group(2))
+    return table
+
+
+def test_readme_lists_every_public_name_and_no_other():
+    table = _readme_table()
+    assert len(table) >= 10, "the README's module table was not found"
+    listed = [name for names in table.values() for name in names]
+    assert sorted(set(PUBLIC_NAMES) - set(listed)) == [], "README omits these"
+    assert sorted(set(listed) - set(PUBLIC_NAMES)) == [], \
+        "README lists names that are not public"
+    assert len(listed) == len(set(listed)), "README lists a name twice"
+    for module, names in table.items():
+        declared = importlib.import_module(f"cs231n_layers.{module}").__all__
+        assert sorted(names) == sorted(declared), f"README row of {module}"
+
+
+def test_readme_check_catches_a_wrong_row(monkeypatch, tmp_path):
+    # The README test can fail: a table that omits or adds a name.
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    for wrong in (text.replace("`corr2d`, ", ""),
+                  text.replace("`col2im` (02)", "`col2im`, `im2row` (02)")):
+        assert wrong != text
+        (tmp_path / "README.md").write_text(wrong, encoding="utf-8")
+        monkeypatch.setattr(sys.modules[__name__], "ROOT", tmp_path)
+        with pytest.raises(AssertionError):
+            test_readme_lists_every_public_name_and_no_other()
+
+
+def test_checks_namespace_gathers_every_topic():
+    # cs231n_layers.checks imports each topic's checkers by name; a topic
+    # module (checks/<topic>.py) whose checkers are not all there fails.
+    from cs231n_layers import checks
+    core = ["ExerciseError", "call_exercise", "compare", "forbids", "passed"]
+    topics = [p.stem for p in (PACKAGE_DIR / "checks").glob("*.py")
+              if not p.stem.startswith("_")]
+    assert {"conv_pool", "im2col", "correlation"} <= set(topics)
+    expected = list(core)
+    for topic in sorted(topics):
+        module = importlib.import_module(f"cs231n_layers.checks.{topic}")
+        expected += module.__all__
+        for name in module.__all__:
+            assert getattr(checks, name, None) is getattr(module, name), (
+                f"checks/__init__.py does not import {topic}.{name}")
+    assert sorted(checks.__all__) == sorted(expected)
+    assert len(checks.__all__) == len(set(checks.__all__))
 
 
 @pytest.mark.parametrize(
@@ -98,12 +199,6 @@ def test_source_has_no_assert_statements(path):
     lines = [node.lineno for node in ast.walk(tree)
              if isinstance(node, ast.Assert)]
     assert lines == [], f"assert statements at lines {lines}"
-
-
-def test_public_functions_have_docstrings():
-    missing = [name for name in PUBLIC_NAMES
-               if not inspect.getdoc(getattr(cs231n_layers, name))]
-    assert missing == []
 
 
 def test_unchanged_fixture_detects_a_mutation(unchanged):

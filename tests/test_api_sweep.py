@@ -65,6 +65,9 @@ EXCLUDED = {
     # BLAS thread control: its wrong counts are tested in test_threads.py,
     # and a sweep would change the thread count under the other tests.
     "blas_threads": "thread control", "limit_blas_threads": "thread control",
+    # The update rules by name, for the Solver: a dict of the four rules,
+    # each swept under its own name.
+    "UPDATE_RULES": "constant",
     # Plain named tuples: the backward passes that check them are swept,
     # with every wrong cache below.
     **{name: "cache type" for name in cl.caches.__all__},

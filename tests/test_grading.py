@@ -8,7 +8,6 @@ of the notebook still runs), and filling in one exercise earns exactly that
 exercise's points.
 """
 import ast
-import importlib.util
 import json
 import os
 import re
@@ -20,23 +19,12 @@ from IPython.core.inputtransformer2 import TransformerManager
 from nbclient import NotebookClient
 from nbgrader import utils
 
+import grade
+import student
 from _hidden_tests import hidden_calls, hidden_cases, literals, normal
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "fixtures" / "grading_fixture.ipynb"
-
-
-def _load(name):
-    spec = importlib.util.spec_from_file_location(
-        f"tools_{name}", ROOT / "tools" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-student = _load("student")
-grade = _load("grade")
-
 
 
 SOLUTION_RE = re.compile(

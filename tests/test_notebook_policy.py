@@ -1,13 +1,14 @@
 """What the committed notebooks may and may not store (see CONTRIBUTING.md)."""
 import re
-from pathlib import Path
 
 import nbformat
 import pytest
 
-NOTEBOOKS = sorted(
-    (Path(__file__).resolve().parent.parent / "notebooks").glob("[0-9][0-9]_*.ipynb")
-)
+from _common import course_notebooks
+
+NOTEBOOKS = course_notebooks()
+# CONTRIBUTING.md: a code cell a beginner can read at once (target ~15).
+MAX_CELL_LINES = 40
 ALLOWED_TAGS = {"nbval-ignore-output"}
 # A path of somebody's machine, an object address, a stand-in's label.
 LEAKS = {
@@ -107,3 +108,17 @@ def test_no_global_numpy_random_state(path):
     code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
     assert not re.search(
         r"np\.random\.(seed|rand|randn|randint|choice|shuffle|permutation)\(", code)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=_ids(NOTEBOOKS))
+def test_code_cells_are_at_most_40_lines(path):
+    # A long function or class is taught over several cells.
+    nb = nbformat.read(path, as_version=4)
+    too_long = [
+        f"{path.name} cell {index}: {len(cell.source.splitlines())} lines"
+        for index, cell in enumerate(nb.cells)
+        if cell.cell_type == "code"
+        and len(cell.source.splitlines()) > MAX_CELL_LINES
+    ]
+    assert too_long == [], (
+        f"code cells longer than {MAX_CELL_LINES} lines: " + "; ".join(too_long))

@@ -49,7 +49,6 @@ import ast
 import copy
 import ctypes
 import hashlib
-import importlib.util
 import json
 import logging
 import os
@@ -77,20 +76,15 @@ from nbgrader.preprocessors import (
     OverwriteCells,
 )
 
-ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOKS = ROOT / "notebooks"
-PACKAGE = ROOT / "cs231n_layers"
+import student
+from _common import NOTEBOOKS, PACKAGE
+
 # Time budgets (seconds) from the instructor's run time: see time_budget.
 CELL_FLOOR, CELL_FACTOR = 60, 10
 TOTAL_FLOOR, TOTAL_FACTOR = 600, 5
 # Keeps the kernel's own start-up warnings (about its TCP transport) out of
 # the grader's report; the notebook's outputs are not affected.
 KERNEL_ARGS = ["--IPKernelApp.log_level=ERROR"]
-
-_spec = importlib.util.spec_from_file_location(
-    "cs231n_student_edition", Path(__file__).resolve().parent / "student.py")
-student = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(student)
 
 # OverwriteCells warns about every check cell whose hidden tests it puts
 # back; the grader reports what matters (edited checks) itself.

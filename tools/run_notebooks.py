@@ -28,8 +28,7 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOKS = ROOT / "notebooks"
+from _common import course_notebooks
 
 
 def cell_seconds(cell):
@@ -79,7 +78,7 @@ def main(argv=None):
     parser.add_argument("notebooks", nargs="*", type=Path,
                         help="notebooks to run (default: all in notebooks/)")
     args = parser.parse_args(argv)
-    paths = args.notebooks or sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+    paths = args.notebooks or course_notebooks()
     for path in paths:
         print(f"{path.name}: ran in {run(path.resolve()):.1f} s", flush=True)
     return 0

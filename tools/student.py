@@ -46,10 +46,8 @@ from nbgrader.preprocessors import (
 )
 from traitlets import Unicode
 
-ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOKS = ROOT / "notebooks"
-STUDENT_DIR = ROOT / "build" / "student"
-NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"
+from _common import NOTEBOOK_GLOB, NOTEBOOKS, STUDENT_DIR
+
 MAX_COLUMNS = 79
 
 

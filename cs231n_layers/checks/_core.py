@@ -1,4 +1,5 @@
-"""What every exercise checker shares: the error type and the comparisons."""
+"""What every exercise checker shares: the error type and the comparisons,
+and the tolerances, worked example and helpers of several topic modules."""
 import contextlib
 import contextvars
 import functools
@@ -7,6 +8,8 @@ import sys
 import warnings
 
 import numpy as np
+
+from cs231n_layers.gradient_check import rel_error
 
 # Package functions the student's code may not call in the check running
 # now: set by @forbids around a checker, read by call_exercise.
@@ -185,3 +188,78 @@ def _compare(exercise, what, actual, expected, tol):
 def passed(exercise, detail):
     """Print the one-line success message."""
     print(f"PASSED {exercise}: {detail}")
+
+
+# ------------------------------------------- shared by the topic modules
+# What more than one checker module uses, defined here once: tolerances,
+# the worked example of notebooks 02 and 03, and small helpers. The topic
+# modules import the helpers under their old private names (``_name``, ...).
+
+FORWARD_TOL = 1e-10  # float64 forward vs exact values or the reference
+GRAD_TOL = 1e-7      # rel_error of an analytic vs a numerical gradient
+
+# The worked example of notebooks 02 (im2col, its example 2) and 03 (the
+# convolution by hand): one image, N=1, C=3, H=W=4, 48 numbers.
+EXAMPLE_1x3x4x4 = np.array(
+    [3, 0, 4, 2, 6, 5, 4, 3, 3, 0, 2, 3, 1, 0, 3, 1,
+     1, 2, 0, 1, 3, 0, 2, 4, 1, 0, 3, 2, 4, 3, 0, 1,
+     4, 2, 0, 1, 1, 2, 0, 4, 3, 0, 4, 2, 6, 2, 4, 5],
+    dtype=np.float64,
+).reshape(1, 3, 4, 4)
+
+
+def exercise_name(fn, default):
+    """The exercise's name in messages: the function's own name."""
+    name = getattr(fn, "__name__", "")
+    return name if name and name != "<lambda>" else default
+
+
+def unpack(exercise, result, names):
+    """Check that ``result`` is a tuple of ``len(names)`` values."""
+    if not isinstance(result, tuple) or len(result) != len(names):
+        got = (f"a tuple of {len(result)}" if isinstance(result, tuple)
+               else type(result).__name__)
+        raise ExerciseError(
+            f"{exercise}: should return the tuple ({', '.join(names)}), "
+            f"got {got}"
+        )
+    return result
+
+
+def compare_gradient(exercise, what, analytic, numeric, where, tol=GRAD_TOL):
+    """Compare a gradient with its numerical estimate by ``rel_error``.
+
+    Returns the relative error; raises :class:`ExerciseError` naming the
+    element that differs most when it exceeds ``tol`` (a layer's
+    ``GRAD_TOL`` by default; a whole model allows more).
+    """
+    # Type, shape and finiteness; the element-wise tolerance is never hit.
+    compare(exercise, what, analytic, numeric, np.inf, where)
+    err = rel_error(analytic, numeric)
+    if not err < tol:
+        diff = np.abs(np.asarray(analytic, dtype=np.float64) - numeric)
+        worst = tuple(int(i) for i in np.unravel_index(np.argmax(diff),
+                                                        diff.shape))
+        raise ExerciseError(
+            f"{exercise}: {what} has relative error {err:.1e} > tolerance "
+            f"{tol:.0e}; worst element {what}{list(worst)} = "
+            f"{analytic[worst]:.6g}, numerical gradient {numeric[worst]:.6g}; "
+            f"in {where}"
+        )
+    return err
+
+
+def require_unchanged(exercise, what, before, after):
+    """Fail if an argument was modified in place."""
+    if not np.array_equal(before, after):
+        raise ExerciseError(
+            f"{exercise}: your code modified its argument {what} in place; "
+            f"work on a copy (or a new array) instead"
+        )
+
+
+def in_words(n):
+    """``"two"`` for 2: small counts in a success line, as prose."""
+    words = ("no", "one", "two", "three", "four", "five", "six", "seven",
+             "eight", "nine")
+    return words[n] if n < len(words) else str(n)

@@ -16,13 +16,20 @@ numerical gradient in float64, with the tolerances defined just below.
 import numpy as np
 
 from cs231n_layers.checks._core import (
+    FORWARD_TOL,
+    GRAD_TOL,
     ExerciseError,
     call_exercise,
     compare,
     forbids,
     passed,
 )
-from cs231n_layers.gradient_check import eval_numerical_gradient_array, rel_error
+from cs231n_layers.checks._core import EXAMPLE_1x3x4x4 as SEED_X
+from cs231n_layers.checks._core import compare_gradient as _check_gradient
+from cs231n_layers.checks._core import exercise_name as _name
+from cs231n_layers.checks._core import require_unchanged as _check_unchanged
+from cs231n_layers.checks._core import unpack as _unpack
+from cs231n_layers.gradient_check import eval_numerical_gradient_array
 from cs231n_layers.naive_layers import conv_forward_naive, max_pool_forward_naive
 
 __all__ = [
@@ -32,82 +39,14 @@ __all__ = [
     "check_max_pool_backward",
 ]
 
-FORWARD_TOL = 1e-10  # float64 forward vs exact values or the reference
 FLOAT32_TOL = 1e-5   # float32 forward vs the float64 reference
-GRAD_TOL = 1e-7      # rel_error of an analytic vs a numerical gradient
-
-# The 3-channel 4x4 image of the worked example in notebook 03 (N=1, C=3).
-SEED_X = np.array(
-    [3, 0, 4, 2, 6, 5, 4, 3, 3, 0, 2, 3, 1, 0, 3, 1,
-     1, 2, 0, 1, 3, 0, 2, 4, 1, 0, 3, 2, 4, 3, 0, 1,
-     4, 2, 0, 1, 1, 2, 0, 4, 3, 0, 4, 2, 6, 2, 4, 5],
-    dtype=np.float64,
-).reshape(1, 3, 4, 4)
-
 
 # ------------------------------------------------------------ shared helpers
-
-def _name(fn, default):
-    """The exercise's name in messages: the function's own name."""
-    name = getattr(fn, "__name__", "")
-    return name if name and name != "<lambda>" else default
-
-
-def _unpack(exercise, result, names):
-    """Check that ``result`` is a tuple of ``len(names)`` values."""
-    if not isinstance(result, tuple) or len(result) != len(names):
-        got = (f"a tuple of {len(result)}" if isinstance(result, tuple)
-               else type(result).__name__)
-        raise ExerciseError(
-            f"{exercise}: should return the tuple ({', '.join(names)}), "
-            f"got {got}"
-        )
-    return result
-
-
-def _check_gradient(exercise, what, analytic, numeric, where, tol=GRAD_TOL):
-    """Compare a gradient with its numerical estimate by ``rel_error``.
-
-    Returns the relative error; raises :class:`ExerciseError` naming the
-    element that differs most when it exceeds ``tol`` (a layer's
-    ``GRAD_TOL`` by default; a whole model allows more).
-    """
-    # Type, shape and finiteness; the element-wise tolerance is never hit.
-    compare(exercise, what, analytic, numeric, np.inf, where)
-    err = rel_error(analytic, numeric)
-    if not err < tol:
-        diff = np.abs(np.asarray(analytic, dtype=np.float64) - numeric)
-        worst = tuple(int(i) for i in np.unravel_index(np.argmax(diff),
-                                                        diff.shape))
-        raise ExerciseError(
-            f"{exercise}: {what} has relative error {err:.1e} > tolerance "
-            f"{tol:.0e}; worst element {what}{list(worst)} = "
-            f"{analytic[worst]:.6g}, numerical gradient {numeric[worst]:.6g}; "
-            f"in {where}"
-        )
-    return err
-
-
-def _check_unchanged(exercise, what, before, after):
-    """Fail if an argument was modified in place."""
-    if not np.array_equal(before, after):
-        raise ExerciseError(
-            f"{exercise}: your code modified its argument {what} in place; "
-            f"work on a copy (or a new array) instead"
-        )
-
 
 def _span(values):
     """``"1-2"`` for the values 2, 1, 2; ``"1"`` when all are 1."""
     low, high = min(values), max(values)
     return f"{low}" if low == high else f"{low}-{high}"
-
-
-def _in_words(n):
-    """``"two"`` for 2: small counts in a success line, as prose."""
-    words = ("no", "one", "two", "three", "four", "five", "six", "seven",
-             "eight", "nine")
-    return words[n] if n < len(words) else str(n)
 
 
 # What the convolution cases (x shape, w shape, stride, pad) cover, for the

@@ -11,7 +11,7 @@
 Gradient checks run in float64 on inputs chosen away from the places where
 ReLU and max pooling are not differentiable (a kink at 0, a tie between two
 window entries), so a numerical gradient is exact up to rounding there. The
-helpers shared with the layer checkers come from :mod:`.conv_pool`.
+helpers shared with the layer checkers come from :mod:`._core`.
 """
 import math
 import numbers
@@ -19,20 +19,18 @@ import numbers
 import numpy as np
 
 from cs231n_layers.checks._core import (
+    GRAD_TOL,
     ExerciseError,
     call_exercise,
     compare,
     forbids,
     passed,
 )
-from cs231n_layers.checks.conv_pool import (
-    GRAD_TOL,
-    _check_gradient,
-    _check_unchanged,
-    _in_words,
-    _name,
-    _unpack,
-)
+from cs231n_layers.checks._core import compare_gradient as _check_gradient
+from cs231n_layers.checks._core import exercise_name as _name
+from cs231n_layers.checks._core import in_words as _in_words
+from cs231n_layers.checks._core import require_unchanged as _check_unchanged
+from cs231n_layers.checks._core import unpack as _unpack
 from cs231n_layers.classifiers.cnn import ThreeLayerConvNet
 from cs231n_layers.fast_layers import conv_forward_fast
 from cs231n_layers.gradient_check import (

@@ -10,6 +10,7 @@ reference implementation.
 import numpy as np
 
 from cs231n_layers.checks._core import (
+    EXAMPLE_1x3x4x4,
     ExerciseError,
     call_exercise,
     compare,
@@ -43,12 +44,8 @@ EXAMPLE_2x2x2x3_COLS = np.array([
 ], dtype=float)
 
 # Worked example 2: N=1, C=3, H=W=4 with a 2x2 kernel, stride 1, pad 0:
-# nine windows of 3*2*2 = 12 numbers.
-EXAMPLE_1x3x4x4 = np.array([
-    3, 0, 4, 2, 6, 5, 4, 3, 3, 0, 2, 3, 1, 0, 3, 1,
-    1, 2, 0, 1, 3, 0, 2, 4, 1, 0, 3, 2, 4, 3, 0, 1,
-    4, 2, 0, 1, 1, 2, 0, 4, 3, 0, 4, 2, 6, 2, 4, 5,
-], dtype=float).reshape(1, 3, 4, 4)
+# nine windows of 3*2*2 = 12 numbers. The image, EXAMPLE_1x3x4x4, is
+# notebook 03's worked example too, so it lives in checks/_core.py.
 EXAMPLE_1x3x4x4_COLS = np.array([
     [3, 0, 6, 5, 1, 2, 3, 0, 4, 2, 1, 2],
     [0, 4, 5, 4, 2, 0, 0, 2, 2, 0, 2, 0],

@@ -16,20 +16,18 @@ checkers come from :mod:`.conv_pool`.
 import numpy as np
 
 from cs231n_layers.checks._core import (
+    FORWARD_TOL,
+    GRAD_TOL,
     ExerciseError,
     call_exercise,
     compare,
     forbids,
     passed,
 )
-from cs231n_layers.checks.conv_pool import (
-    FORWARD_TOL,
-    GRAD_TOL,
-    _check_gradient,
-    _check_unchanged,
-    _name,
-    _unpack,
-)
+from cs231n_layers.checks._core import compare_gradient as _check_gradient
+from cs231n_layers.checks._core import exercise_name as _name
+from cs231n_layers.checks._core import require_unchanged as _check_unchanged
+from cs231n_layers.checks._core import unpack as _unpack
 from cs231n_layers.gradient_check import eval_numerical_gradient_array
 from cs231n_layers.normalization import (
     batchnorm_forward,

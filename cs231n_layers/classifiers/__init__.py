@@ -1,4 +1,4 @@
 """Models built from the course's layers."""
-from cs231n_layers.classifiers.cnn import ThreeLayerConvNet
-
-__all__ = ["ThreeLayerConvNet"]
+# The public names are those of the modules' __all__ (one module so far).
+from cs231n_layers.classifiers.cnn import *  # noqa: F403
+from cs231n_layers.classifiers.cnn import __all__  # noqa: F401

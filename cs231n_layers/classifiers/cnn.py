@@ -20,6 +20,12 @@ from cs231n_layers.layer_utils import (
 )
 from cs231n_layers.layers import affine_backward, affine_forward, softmax_loss
 
+# The public names: the functions and classes of this module whose names
+# do not start with an underscore (listed by tools/nbexport.py).
+__all__ = [
+    "ThreeLayerConvNet",
+]
+
 
 class ThreeLayerConvNet:
     """conv - relu - 2x2 max pool - affine - relu - affine - softmax.
