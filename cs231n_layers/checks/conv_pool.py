@@ -17,7 +17,7 @@ import numpy as np
 
 from cs231n_layers.checks._core import (
     ExerciseError,
-    call_exercise,
+    call_case,
     compare,
     forbids,
     passed,
@@ -53,14 +53,16 @@ def _name(fn, default):
     return name if name and name != "<lambda>" else default
 
 
-def _unpack(exercise, result, names):
-    """Check that ``result`` is a tuple of ``len(names)`` values."""
+def _unpack(exercise, result, names, where=None):
+    """Check that ``result`` is a tuple of ``len(names)`` values; a failure
+    names the case ``where`` when given."""
     if not isinstance(result, tuple) or len(result) != len(names):
         got = (f"a tuple of {len(result)}" if isinstance(result, tuple)
                else type(result).__name__)
+        case = f"; in {where}" if where else ""
         raise ExerciseError(
             f"{exercise}: should return the tuple ({', '.join(names)}), "
-            f"got {got}"
+            f"got {got}{case}"
         )
     return result
 
@@ -204,28 +206,35 @@ def check_conv_forward(fn, cases=CONV_FORWARD_CASES, seed=3):
     rng = np.random.default_rng(seed)
     x, w, b = SEED_X.copy(), SEED_W.copy(), SEED_B.copy()
     cp = {"stride": 1, "pad": 0}
-    out, _ = _unpack(exercise, call_exercise(exercise, fn, x, w, b, cp),
-                     ("out", "cache"))
+    hand = "the hand-worked example of notebook 03 (stride 1, pad 0)"
+    out, _ = _unpack(exercise, call_case(exercise, hand, fn, x, w, b, cp),
+                     ("out", "cache"), hand)
     worst = compare(exercise, "out", out, SEED_CONV_OUT[None],
-                    FORWARD_TOL, "the hand-worked example of notebook 03")
+                    FORWARD_TOL, hand)
     for case in cases:
         x, w, b, cp = _random_conv(rng, *case)
-        x0, w0 = x.copy(), w.copy()
-        out, _ = _unpack(exercise, call_exercise(exercise, fn, x, w, b, cp),
-                         ("out", "cache"))
+        where = _conv_where(x, w, cp)
+        x0, w0, b0, cp0 = x.copy(), w.copy(), b.copy(), dict(cp)
+        out, _ = _unpack(exercise, call_case(exercise, where, fn, x, w, b, cp),
+                         ("out", "cache"), where)
         _check_unchanged(exercise, "x", x0, x)
         _check_unchanged(exercise, "w", w0, w)
+        _check_unchanged(exercise, "b", b0, b)
+        if cp != cp0:
+            raise ExerciseError(f"{exercise}: your code modified its argument "
+                                f"conv_param ({cp0} became {cp}); in {where}")
         expected, _ = conv_forward_naive(x, w, b, cp)
         worst = max(worst, compare(exercise, "out", out, expected,
-                                    FORWARD_TOL, _conv_where(x, w, cp)))
+                                    FORWARD_TOL, where))
     x, w, b, cp = _random_conv(rng, *cases[0], dtype=np.float32)
-    out, _ = _unpack(exercise, call_exercise(exercise, fn, x, w, b, cp),
-                     ("out", "cache"))
+    where = _conv_where(x, w, cp) + ", float32"
+    out, _ = _unpack(exercise, call_case(exercise, where, fn, x, w, b, cp),
+                     ("out", "cache"), where)
     if getattr(out, "dtype", None) != np.float32:
         raise ExerciseError(
             f"{exercise}: float32 inputs gave a {getattr(out, 'dtype', None)}"
             f" output; keep the inputs' dtype (e.g. np.zeros(..., "
-            f"dtype=x.dtype))"
+            f"dtype=x.dtype)); in {where}"
         )
     expected, _ = conv_forward_naive(*(a.astype(np.float64) for a in (x, w, b)),
                                      cp)
@@ -278,12 +287,13 @@ def check_conv_backward(forward, backward, cases=CONV_BACKWARD_CASES,
         x, w, b, cp = _random_conv(rng, *case)
         where = _conv_where(x, w, cp)
         out, cache = _unpack(fwd_name,
-                             call_exercise(fwd_name, forward, x, w, b, cp),
-                             ("out", "cache"))
+                             call_case(fwd_name, where, forward, x, w, b, cp),
+                             ("out", "cache"), where)
         dout = rng.standard_normal(np.shape(out))
         dout0, x0, w0 = dout.copy(), x.copy(), w.copy()
-        grads = _unpack(exercise, call_exercise(exercise, backward, dout, cache),
-                        ("dx", "dw", "db"))
+        grads = _unpack(exercise,
+                        call_case(exercise, where, backward, dout, cache),
+                        ("dx", "dw", "db"), where)
         _check_unchanged(exercise, "dout", dout0, dout)
         _check_unchanged(exercise, "cache (x)", x0, x)
         _check_unchanged(exercise, "cache (w)", w0, w)
@@ -368,10 +378,11 @@ def check_max_pool_forward(fn, cases=MAX_POOL_FORWARD_CASES, seed=5):
     rng = np.random.default_rng(seed)
     for pp, expected in POOL_HAND:
         x = SEED_X[:, :1].copy()
-        out, _ = _unpack(exercise, call_exercise(exercise, fn, x, pp),
-                         ("out", "cache"))
+        where = f"the hand-worked 4x4 example, {_pool_where(x, pp)}"
+        out, _ = _unpack(exercise, call_case(exercise, where, fn, x, pp),
+                         ("out", "cache"), where)
         compare(exercise, "out", out, expected[None, None], FORWARD_TOL,
-                f"the hand-worked 4x4 example, {_pool_where(x, pp)}")
+                where)
     for shape, window, *negative in cases:
         if negative not in ([], ["negative"]):
             raise ValueError(f"check_max_pool_forward: a case's third "
@@ -381,21 +392,23 @@ def check_max_pool_forward(fn, cases=MAX_POOL_FORWARD_CASES, seed=5):
         if negative:
             x = -np.abs(x)
         x0 = x.copy()
-        out, _ = _unpack(exercise, call_exercise(exercise, fn, x, pp),
-                         ("out", "cache"))
-        _check_unchanged(exercise, "x", x0, x)
-        expected, _ = max_pool_forward_naive(x, pp)
         where = _pool_where(x, pp) + (" (all values negative)" if negative
                                       else "")
+        out, _ = _unpack(exercise, call_case(exercise, where, fn, x, pp),
+                         ("out", "cache"), where)
+        _check_unchanged(exercise, "x", x0, x)
+        expected, _ = max_pool_forward_naive(x, pp)
         compare(exercise, "out", out, expected, FORWARD_TOL, where)
     x = _separated(rng, (1, 2, 4, 4)).astype(np.float32)
-    out, _ = _unpack(exercise, call_exercise(exercise, fn, x, POOL_HAND[0][0]),
-                     ("out", "cache"))
+    where = _pool_where(x, POOL_HAND[0][0]) + ", float32"
+    out, _ = _unpack(exercise,
+                     call_case(exercise, where, fn, x, POOL_HAND[0][0]),
+                     ("out", "cache"), where)
     if getattr(out, "dtype", None) != np.float32:
         raise ExerciseError(
             f"{exercise}: float32 input gave a {getattr(out, 'dtype', None)} "
             f"output; keep the input's dtype (e.g. np.zeros(..., "
-            f"dtype=x.dtype))"
+            f"dtype=x.dtype)); in {where}"
         )
     included = [what for what, present in (
         ("overlapping windows", _overlapping(cases)),
@@ -405,20 +418,60 @@ def check_max_pool_forward(fn, cases=MAX_POOL_FORWARD_CASES, seed=5):
                      f"float32 stays float32")
 
 
+# The hand-worked example with ties: channel 0 of SEED_X, 2x2 windows with
+# stride 2, dout = [[1, 2], [3, 4]]. The top-right window holds two 4s and
+# the bottom-right one two 3s; the first in row-major order wins each.
+TIE_DOUT = np.array([[1.0, 2.0], [3.0, 4.0]])
+TIE_DX = np.array([[0.0, 0.0, 2.0, 0.0],
+                   [1.0, 0.0, 0.0, 0.0],
+                   [3.0, 0.0, 0.0, 4.0],
+                   [0.0, 0.0, 0.0, 0.0]])
+TIE_RULE = ("with tied maxima, the first in row-major order gets the whole "
+            "gradient (np.argmax's rule)")
+
+
+def _first_max_dx(x, dout, pp):
+    """dx of max pooling by the first-maximum rule, by explicit loops."""
+    PH, PW, S = pp["pool_height"], pp["pool_width"], pp["stride"]
+    dx = np.zeros_like(x, dtype=np.float64)
+    N, C, OH, OW = dout.shape
+    for n, c, i, j in np.ndindex(N, C, OH, OW):
+        best = None
+        for a, d in np.ndindex(PH, PW):  # row-major order
+            value = x[n, c, i * S + a, j * S + d]
+            if best is None or value > best[0]:
+                best = (value, a, d)
+        dx[n, c, i * S + best[1], j * S + best[2]] += dout[n, c, i, j]
+    return dx
+
+
+def _check_ties(exercise, fwd_name, forward, backward, x, pp, dout, where):
+    """Compare dx on an input with tied maxima with the first-maximum rule."""
+    where = f"{where}; {TIE_RULE}"
+    out, cache = _unpack(fwd_name, call_case(fwd_name, where, forward, x, pp),
+                         ("out", "cache"), where)
+    dx = call_case(exercise, where, backward, dout, cache)
+    compare(exercise, "dx", dx, _first_max_dx(x, dout, pp), FORWARD_TOL,
+            where)
+
+
 @forbids("naive_layers.max_pool_backward_naive",
          "fast_layers.max_pool_backward_fast")
 def check_max_pool_backward(forward, backward,
                             cases=MAX_POOL_BACKWARD_CASES, seed=9):
-    """Check a max-pooling backward pass against numerical gradients.
+    """Check a max-pooling backward pass: numerical gradients and ties.
 
-    Inputs are tie-free (values at least 0.1 apart, see ``_separated``), so
-    every window has one clear maximum and the numerical gradient of
-    ``sum(forward(x)[0] * dout)`` is exact up to rounding. The default
+    On tie-free inputs (values at least 0.1 apart, see ``_separated``) every
+    window has one clear maximum and the numerical gradient of
+    ``sum(forward(x)[0] * dout)`` is exact up to rounding; the default
     cases include overlapping windows, where one input can be the maximum
     of several windows and must collect all their gradients. Passes when
-    ``rel_error``
-    is below ``GRAD_TOL``; also checks that ``dout`` and ``x`` are not
-    modified.
+    ``rel_error`` is below ``GRAD_TOL``. Where a window holds tied maxima
+    the rule taught in notebook 03 holds: the first maximum in row-major
+    order gets the whole gradient. That is checked on the hand-worked
+    example (two tied windows) and, for each case, on an input of small
+    integers full of ties, against an explicit loop. Also checks that
+    ``dout`` and ``x`` are not modified.
 
     Parameters
     ----------
@@ -434,8 +487,9 @@ def check_max_pool_backward(forward, backward,
     Raises
     ------
     ExerciseError
-        On an unfinished stub, an exception, a wrong return type or shape, or
-        a relative error above ``GRAD_TOL`` (naming the worst element).
+        On an unfinished stub, an exception, a wrong return type or shape, a
+        relative error above ``GRAD_TOL`` (naming the worst element), or a
+        tie broken otherwise than by the first maximum.
     """
     exercise = _name(backward, "max pool backward")
     fwd_name = _name(forward, "max pool forward")
@@ -443,19 +497,31 @@ def check_max_pool_backward(forward, backward,
     worst = 0.0
     for shape, window in cases:
         x, pp = _separated(rng, shape), _pool_param(*window)
-        out, cache = _unpack(fwd_name, call_exercise(fwd_name, forward, x, pp),
-                             ("out", "cache"))
+        where = _pool_where(x, pp)
+        out, cache = _unpack(fwd_name,
+                             call_case(fwd_name, where, forward, x, pp),
+                             ("out", "cache"), where)
         dout = rng.standard_normal(np.shape(out))
         dout0, x0 = dout.copy(), x.copy()
-        dx = call_exercise(exercise, backward, dout, cache)
+        dx = call_case(exercise, where, backward, dout, cache)
         _check_unchanged(exercise, "dout", dout0, dout)
         _check_unchanged(exercise, "cache (x)", x0, x)
         num = eval_numerical_gradient_array(lambda v: forward(v, pp)[0], x,
                                             dout)
-        worst = max(worst, _check_gradient(exercise, "dx", dx, num,
-                                           _pool_where(x, pp)))
+        worst = max(worst, _check_gradient(exercise, "dx", dx, num, where))
+    pp = POOL_HAND[0][0]
+    _check_ties(exercise, fwd_name, forward, backward, SEED_X[:, :1].copy(),
+                pp, TIE_DOUT[None, None].copy(),
+                f"the hand-worked 4x4 example, {_pool_where(SEED_X[:, :1], pp)}"
+                f", dout = [[1, 2], [3, 4]]")
+    for shape, window in cases:
+        x = rng.integers(0, 3, size=shape).astype(np.float64)
+        pp = _pool_param(*window)
+        dout = rng.standard_normal(max_pool_forward_naive(x, pp)[0].shape)
+        _check_ties(exercise, fwd_name, forward, backward, x, pp, dout,
+                    f"{_pool_where(x, pp)}, values drawn from 0, 1, 2")
     what = ("overlapping windows included" if _overlapping(cases) else
             "no overlapping windows")
     passed(exercise, f"dx matches the numerical gradient on tie-free inputs "
                      f"({what}), worst relative error {worst:.0e} (tolerance "
-                     f"{GRAD_TOL:.0e})")
+                     f"{GRAD_TOL:.0e}); ties go to the first maximum")

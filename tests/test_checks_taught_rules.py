@@ -1,0 +1,188 @@
+"""The checkers hold the rules the notebooks teach, and their messages name
+the case, also when the student's code raises.
+
+- Max pooling backward (notebook 03): on ties the first maximum in
+  row-major order gets the whole gradient; a backward pass that splits the
+  gradient among tied maxima, or sends it to every one, or to the last,
+  fails the visible and the hidden check.
+- An exception raised by the student's code becomes one ExerciseError line
+  naming the exercise, the error and the case (shapes, stride, pad).
+
+(``learn_kernel``'s loss-before-update rule is tested in
+test_checks_correlation.py.)
+"""
+import numpy as np
+import pytest
+
+import cs231n_layers as cl
+from _hidden_tests import hidden_kwargs
+from cs231n_layers.checks import (
+    ExerciseError,
+    check_conv_forward,
+    check_im2col,
+    check_max_pool_backward,
+)
+from cs231n_layers.checks._core import (
+    call_case,
+    call_exercise,
+    describe_call,
+    package_calls_allowed,
+)
+
+
+def _windows(x, pool_param):
+    PH, PW = pool_param["pool_height"], pool_param["pool_width"]
+    S = pool_param["stride"]
+    N, C, H, W = x.shape
+    for n, c, i, j in np.ndindex(N, C, (H - PH) // S + 1, (W - PW) // S + 1):
+        rows, cols = slice(i * S, i * S + PH), slice(j * S, j * S + PW)
+        yield (n, c, i, j), (n, c, rows, cols), x[n, c, rows, cols]
+
+
+def split_ties(dout, cache):
+    """Shares each window's gradient equally among its tied maxima."""
+    x, pool_param = cache
+    dx = np.zeros_like(x)
+    for out_index, region, window in _windows(x, pool_param):
+        winners = window == window.max()
+        dx[region] += winners * dout[out_index] / winners.sum()
+    return dx
+
+
+def every_tie(dout, cache):
+    """Gives each tied maximum the whole gradient."""
+    x, pool_param = cache
+    dx = np.zeros_like(x)
+    for out_index, region, window in _windows(x, pool_param):
+        dx[region] += (window == window.max()) * dout[out_index]
+    return dx
+
+
+def last_tie(dout, cache):
+    """Gives the gradient to the last maximum in row-major order."""
+    x, pool_param = cache
+    dx = np.zeros_like(x)
+    for out_index, region, window in _windows(x, pool_param):
+        flat = window.size - 1 - np.argmax(window.ravel()[::-1])
+        a, d = np.unravel_index(flat, window.shape)
+        n, c, rows, cols = region
+        dx[n, c, rows.start + a, cols.start + d] += dout[out_index]
+    return dx
+
+
+@pytest.mark.parametrize("backward", [split_ties, every_tie, last_tie])
+@pytest.mark.parametrize("hidden", [False, True], ids=["visible", "hidden"])
+def test_max_pool_backward_breaking_ties_otherwise_fails(backward, hidden):
+    kwargs = (hidden_kwargs("check_max_pool_backward") if hidden else {})
+    with pytest.raises(ExerciseError) as err:
+        check_max_pool_backward(cl.max_pool_forward_naive, backward,
+                                **kwargs)
+    message = str(err.value)
+    assert message.startswith(f"{backward.__name__}: worst element dx[")
+    assert "the first in row-major order gets the whole gradient" in message
+    assert "\n" not in message
+
+
+def test_the_tie_rule_holds_on_random_cases_too():
+    """Without the hand-worked example, the random tied inputs catch it."""
+    from cs231n_layers.checks import conv_pool
+
+    x = np.array([[[[1.0, 1.0], [0.0, 0.0]]]])
+    pp = {"pool_height": 2, "pool_width": 2, "stride": 2}
+    dout = np.array([[[[2.0]]]])
+    assert np.array_equal(conv_pool._first_max_dx(x, dout, pp),
+                          [[[[2.0, 0.0], [0.0, 0.0]]]])
+    rng = np.random.default_rng(0)
+    x = rng.integers(0, 3, size=(2, 2, 5, 5)).astype(float)
+    pp = {"pool_height": 3, "pool_width": 3, "stride": 1}
+    _, cache = cl.max_pool_forward_naive(x, pp)
+    dout = rng.standard_normal((2, 2, 3, 3))
+    assert np.array_equal(conv_pool._first_max_dx(x, dout, pp),
+                          cl.max_pool_backward_naive(dout, cache))
+    assert not np.allclose(split_ties(dout, cache),
+                           cl.max_pool_backward_naive(dout, cache))
+
+
+def test_the_package_and_fast_layers_keep_the_tie_rule():
+    with package_calls_allowed():
+        check_max_pool_backward(cl.max_pool_forward_naive,
+                                cl.max_pool_backward_naive)
+        check_max_pool_backward(cl.max_pool_forward_fast,
+                                cl.max_pool_backward_fast)
+
+
+# --- messages when the student's code raises --------------------------------
+
+def conv_forward_naive(x, w, b, conv_param):
+    """Forgets to pad: the windows at the border come out too small."""
+    S = conv_param["stride"]
+    N, _, H, W = x.shape
+    F, _, KH, KW = w.shape
+    P = conv_param["pad"]
+    OH, OW = (H + 2 * P - KH) // S + 1, (W + 2 * P - KW) // S + 1
+    out = np.zeros((N, F, OH, OW))
+    for n, f, i, j in np.ndindex(N, F, OH, OW):
+        window = x[n, :, i * S:i * S + KH, j * S:j * S + KW]
+        out[n, f, i, j] = np.sum(window * w[f]) + b[f]
+    return out, (x, w, b, conv_param)
+
+
+def test_conv_forward_without_padding_names_the_case():
+    with pytest.raises(ExerciseError) as err:
+        check_conv_forward(conv_forward_naive)
+    message = str(err.value)
+    assert message == (
+        "conv_forward_naive: your code raised ValueError: operands could "
+        "not be broadcast together with shapes (3,3,2) (3,3,3) (at "
+        "`out[n, f, i, j] = np.sum(window * w[f]) + b[f]`); in x of shape "
+        "(2, 3, 5, 5), w of shape (4, 3, 3, 3), stride 1, pad 1"), message
+
+
+def im2col(x, kernel_height, kernel_width, stride=1, pad=0):
+    """Swaps the row and column of the window's corner."""
+    N, C, H, W = x.shape
+    KH, KW, S = kernel_height, kernel_width, stride
+    xp = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
+    OH, OW = (H + 2 * pad - KH) // S + 1, (W + 2 * pad - KW) // S + 1
+    cols = np.zeros((N * OH * OW, C * KH * KW), dtype=x.dtype)
+    for n, i, j in np.ndindex(N, OH, OW):
+        for c, a, d in np.ndindex(C, KH, KW):
+            cols[(n * OH + i) * OW + j, (c * KH + a) * KW + d] = \
+                xp[n, c, j * S + a, i * S + d]
+    return cols
+
+
+def test_im2col_with_swapped_indices_names_the_case():
+    with pytest.raises(ExerciseError) as err:
+        check_im2col(im2col)
+    message = str(err.value)
+    assert message == (
+        "im2col: your code raised IndexError: index 2 is out of bounds for "
+        "axis 2 with size 2 (at `xp[n, c, j * S + a, i * S + d]`); in the "
+        "call with x of shape (2, 2, 2, 3) float64, kernel_height = 2, "
+        "kernel_width = 2, stride = 1, pad = 0"), message
+
+
+def test_call_exercise_keeps_its_contract_and_describes_the_call():
+    def add(a, b=1):
+        return a + b
+
+    assert call_exercise("add", add, 1, b=2) == 3
+    assert call_case("add", "one and two", add, 1, b=2) == 3
+    with pytest.raises(ExerciseError, match=r"^add: not implemented yet"):
+        call_exercise("add", lambda: (_ for _ in ()).throw(
+            NotImplementedError("stub")))
+
+    def multi_line(x):
+        raise ValueError("first line\nsecond line")
+
+    with pytest.raises(ExerciseError) as err:
+        call_exercise("multi", multi_line, np.zeros((2, 3), np.float32))
+    assert "\n" not in str(err.value)
+    assert str(err.value).startswith(
+        "multi: your code raised ValueError: first line second line")
+    assert str(err.value).endswith(
+        "; in the call with x of shape (2, 3) float32")
+    assert describe_call(add, (np.ones(2),), {"b": {"pad": 1}}) == (
+        "the call with a of shape (2,) float64, b = {'pad': 1}")
+    assert describe_call(len, ([1, 2],), {}) == "the call with obj = [1, 2]"
