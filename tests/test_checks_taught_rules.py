@@ -186,3 +186,24 @@ def test_call_exercise_keeps_its_contract_and_describes_the_call():
     assert describe_call(add, (np.ones(2),), {"b": {"pad": 1}}) == (
         "the call with a of shape (2,) float64, b = {'pad': 1}")
     assert describe_call(len, ([1, 2],), {}) == "the call with obj = [1, 2]"
+
+
+@pytest.mark.parametrize("window, stride", [(2, 2), (3, 1), (3, 2)])
+def test_pytorch_breaks_ties_the_same_way(window, stride):
+    """Notebook 03 says PyTorch's CPU max pooling also gives a tied
+    window's gradient to its first maximum in row-major order."""
+    torch = pytest.importorskip("torch")
+    from cs231n_layers.checks import conv_pool
+
+    rng = np.random.default_rng(window * 10 + stride)
+    size = 8 if window == 2 else 7
+    x = rng.integers(0, 3, size=(2, 3, size, size)).astype(np.float64)
+    pp = {"pool_height": window, "pool_width": window, "stride": stride}
+    out, cache = cl.max_pool_forward_naive(x, pp)
+    dout = rng.standard_normal(out.shape)
+    xt = torch.tensor(x, requires_grad=True)
+    torch.nn.functional.max_pool2d(xt, window, stride).backward(
+        torch.tensor(dout))
+    expected = conv_pool._first_max_dx(x, dout, pp)
+    assert np.array_equal(xt.grad.numpy(), expected)
+    assert np.array_equal(cl.max_pool_backward_naive(dout, cache), expected)
