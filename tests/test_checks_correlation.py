@@ -115,7 +115,8 @@ def test_corr2d_off_by_one_reports_the_shape():
 
 
 def test_corr2d_integer_output_is_rejected():
-    with pytest.raises(ExerciseError, match="floating point"):
+    with pytest.raises(ExerciseError,
+                       match="for integer inputs the output should be float64"):
         check_corr2d(corr2d_integer)
 
 

@@ -21,6 +21,7 @@ from cs231n_layers.checks import (
     check_conv_forward,
     check_im2col,
     check_max_pool_backward,
+    check_max_pool_forward,
 )
 from cs231n_layers.checks._core import (
     call_case,
@@ -207,3 +208,58 @@ def test_pytorch_breaks_ties_the_same_way(window, stride):
     expected = conv_pool._first_max_dx(x, dout, pp)
     assert np.array_equal(xt.grad.numpy(), expected)
     assert np.array_equal(cl.max_pool_backward_naive(dout, cache), expected)
+
+
+# --- what the docstrings promise -------------------------------------------
+
+def test_conv_and_pool_forward_caches_are_checked_when_asked():
+    from cs231n_layers.caches import ConvNaiveCache, MaxPoolNaiveCache
+
+    def plain_tuple(x, w, b, conv_param):
+        out, _ = cl.conv_forward_naive(x, w, b, conv_param)
+        return out, (x, w, b, conv_param)
+
+    def same_dict(x, w, b, conv_param):
+        out, _ = cl.conv_forward_naive(x, w, b, conv_param)
+        return out, ConvNaiveCache(x, w, b, conv_param)
+
+    def pool_keeps_nothing(x, pool_param):
+        out, _ = cl.max_pool_forward_naive(x, pool_param)
+        return out, MaxPoolNaiveCache(None, dict(pool_param))
+
+    with package_calls_allowed():
+        check_conv_forward(plain_tuple)  # no cache type asked for
+        with pytest.raises(ExerciseError, match=r"the cache should be a "
+                           r"ConvNaiveCache \(x, w, b, conv_param\), got "
+                           r"tuple; in x of shape"):
+            check_conv_forward(plain_tuple, cache=ConvNaiveCache)
+        with pytest.raises(ExerciseError, match=r"conv_param should be a "
+                           r"copy of the argument \(dict\(conv_param\)\), "
+                           r"got the argument itself"):
+            check_conv_forward(same_dict, cache=ConvNaiveCache)
+        with pytest.raises(ExerciseError, match="the cache's x should be "
+                                                "the argument x"):
+            check_max_pool_forward(pool_keeps_nothing,
+                                   cache=MaxPoolNaiveCache)
+        check_conv_forward(cl.conv_forward_naive, cache=ConvNaiveCache)
+        check_max_pool_forward(cl.max_pool_forward_naive,
+                               cache=MaxPoolNaiveCache)
+
+
+def test_corr2d_keeps_the_documented_dtype():
+    from cs231n_layers.checks import check_corr2d
+
+    def float32_always(X, K):
+        return cl.corr2d(X, K).astype(np.float32)
+
+    def float64_always(X, K):
+        return cl.corr2d(X, K).astype(np.float64)
+
+    with package_calls_allowed():
+        with pytest.raises(ExerciseError, match="for integer inputs the "
+                                                "output should be float64"):
+            check_corr2d(float32_always)
+        check_corr2d(float64_always)
+        with pytest.raises(ExerciseError, match="float32 inputs gave Y of "
+                                                "dtype float64"):
+            check_corr2d(float64_always, cases=[((4, 4), (2, 2), "float32")])

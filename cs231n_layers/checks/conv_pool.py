@@ -99,6 +99,40 @@ def _check_unchanged(exercise, what, before, after):
         )
 
 
+def _check_cache_type(exercise, cache, cache_type, given, where):
+    """Check that ``cache`` is a ``cache_type`` holding the arguments.
+
+    ``given`` maps argument names to the values passed; each field of the
+    cache with one of those names must hold an equal value, and a dict
+    (``conv_param``, ``pool_param``) must be a copy, so that a caller who
+    changes theirs later does not change the cache.
+    """
+    if cache_type is None:
+        return
+    fields = ", ".join(cache_type._fields)
+    if not isinstance(cache, cache_type):
+        raise ExerciseError(
+            f"{exercise}: the cache should be a {cache_type.__name__} "
+            f"({fields}), got {type(cache).__name__}; in {where}")
+    for name in cache_type._fields:
+        if name not in given:
+            continue
+        kept, value = getattr(cache, name), given[name]
+        if isinstance(value, dict):
+            if kept != value or kept is value:
+                raise ExerciseError(
+                    f"{exercise}: the cache's {name} should be a copy of the "
+                    f"argument (dict({name})), got "
+                    f"{'the argument itself' if kept is value else repr(kept)}"
+                    f"; "
+                    f"in {where}")
+        elif not (isinstance(kept, np.ndarray)
+                  and np.array_equal(kept, value)):
+            raise ExerciseError(
+                f"{exercise}: the cache's {name} should be the argument "
+                f"{name}; in {where}")
+
+
 def _span(values):
     """``"1-2"`` for the values 2, 1, 2; ``"1"`` when all are 1."""
     low, high = min(values), max(values)
@@ -175,7 +209,7 @@ def _random_conv(rng, x_shape, w_shape, stride, pad, dtype=np.float64):
 
 
 @forbids("naive_layers.conv_forward_naive", "fast_layers.conv_forward_fast")
-def check_conv_forward(fn, cases=CONV_FORWARD_CASES, seed=3):
+def check_conv_forward(fn, cases=CONV_FORWARD_CASES, seed=3, cache=None):
     """Check a convolution forward pass ``fn(x, w, b, conv_param)``.
 
     Checks, in order: the hand-worked example of notebook 03 (known output,
@@ -183,7 +217,9 @@ def check_conv_forward(fn, cases=CONV_FORWARD_CASES, seed=3):
     ``cases`` against :func:`cs231n_layers.conv_forward_naive` (output
     shape and values, tolerance ``FORWARD_TOL`` relative); that ``x`` and
     ``w`` are not modified; and that float32 inputs of the first case's
-    shapes give a float32 output (values within ``FLOAT32_TOL``).
+    shapes give a float32 output (values within ``FLOAT32_TOL``). With
+    ``cache`` (a cache type such as ``ConvNaiveCache``), also that every
+    cache is of that type and holds x, w, b and a copy of conv_param.
 
     Parameters
     ----------
@@ -195,12 +231,15 @@ def check_conv_forward(fn, cases=CONV_FORWARD_CASES, seed=3):
         by default four, with stride 1-2 and pad 0-2.
     seed : int
         Seed of the generator that draws the random inputs.
+    cache : type, optional
+        The named tuple type the cache must be; not checked if None.
 
     Raises
     ------
     ExerciseError
         On an unfinished stub, an exception, a wrong return type, shape or
-        dtype, or the worst element beyond the tolerance.
+        dtype, a modified argument, a wrong cache, or the worst element
+        beyond the tolerance.
     """
     exercise = _name(fn, "conv forward")
     rng = np.random.default_rng(seed)
@@ -215,8 +254,11 @@ def check_conv_forward(fn, cases=CONV_FORWARD_CASES, seed=3):
         x, w, b, cp = _random_conv(rng, *case)
         where = _conv_where(x, w, cp)
         x0, w0, b0, cp0 = x.copy(), w.copy(), b.copy(), dict(cp)
-        out, _ = _unpack(exercise, call_case(exercise, where, fn, x, w, b, cp),
-                         ("out", "cache"), where)
+        out, kept = _unpack(exercise,
+                            call_case(exercise, where, fn, x, w, b, cp),
+                            ("out", "cache"), where)
+        _check_cache_type(exercise, kept, cache,
+                          {"x": x0, "w": w0, "b": b0, "conv_param": cp}, where)
         _check_unchanged(exercise, "x", x0, x)
         _check_unchanged(exercise, "w", w0, w)
         _check_unchanged(exercise, "b", b0, b)
@@ -347,7 +389,8 @@ def _pool_where(x, pp):
 
 @forbids("naive_layers.max_pool_forward_naive",
          "fast_layers.max_pool_forward_fast")
-def check_max_pool_forward(fn, cases=MAX_POOL_FORWARD_CASES, seed=5):
+def check_max_pool_forward(fn, cases=MAX_POOL_FORWARD_CASES, seed=5,
+                           cache=None):
     """Check a max-pooling forward pass ``fn(x, pool_param)``.
 
     Checks the hand-worked 4x4 example of notebook 03 (2x2 windows with
@@ -355,7 +398,9 @@ def check_max_pool_forward(fn, cases=MAX_POOL_FORWARD_CASES, seed=5):
     tie-free float64 input per entry of ``cases`` against
     :func:`cs231n_layers.max_pool_forward_naive`, that ``x`` is not
     modified, and that float32 stays float32. A maximum is computed
-    exactly, so a correct function is well within ``FORWARD_TOL``.
+    exactly, so a correct function is well within ``FORWARD_TOL``. With
+    ``cache`` (a cache type such as ``MaxPoolNaiveCache``), also that every
+    cache is of that type and holds x and a copy of pool_param.
 
     Parameters
     ----------
@@ -367,12 +412,15 @@ def check_max_pool_forward(fn, cases=MAX_POOL_FORWARD_CASES, seed=5):
         default three, overlapping windows and a negative input included.
     seed : int
         Seed of the generator that draws the inputs.
+    cache : type, optional
+        The named tuple type the cache must be; not checked if None.
 
     Raises
     ------
     ExerciseError
         On an unfinished stub, an exception, a wrong return type, shape or
-        dtype, or a wrong value (naming the worst element).
+        dtype, a modified x, a wrong cache, or a wrong value (naming the
+        worst element).
     """
     exercise = _name(fn, "max pool forward")
     rng = np.random.default_rng(seed)
@@ -394,8 +442,10 @@ def check_max_pool_forward(fn, cases=MAX_POOL_FORWARD_CASES, seed=5):
         x0 = x.copy()
         where = _pool_where(x, pp) + (" (all values negative)" if negative
                                       else "")
-        out, _ = _unpack(exercise, call_case(exercise, where, fn, x, pp),
-                         ("out", "cache"), where)
+        out, kept = _unpack(exercise, call_case(exercise, where, fn, x, pp),
+                            ("out", "cache"), where)
+        _check_cache_type(exercise, kept, cache,
+                          {"x": x0, "pool_param": pp}, where)
         _check_unchanged(exercise, "x", x0, x)
         expected, _ = max_pool_forward_naive(x, pp)
         compare(exercise, "out", out, expected, FORWARD_TOL, where)

@@ -115,9 +115,11 @@ def check_corr2d(fn, cases=_SHAPES, seed=101):
     Raises
     ------
     ExerciseError
-        If ``fn`` is unfinished, raises, returns a wrong shape, a non-float
-        array, or an element off by more than ``1e-10 * max(1, |expected|)``
-        (``1e-5`` in float32; integer examples must match exactly).
+        If ``fn`` is unfinished, raises, modifies X or K, returns a wrong
+        shape, a dtype other than the docstring's (float64 for integer
+        inputs, the inputs' float type otherwise), or an element off by more
+        than ``1e-10 * max(1, |expected|)`` (``1e-5`` in float32; integer
+        examples must match exactly).
     """
     name = "corr2d"
     examples = [(_X_D2L, _K_D2L, _Y_D2L, "D2L's example"),
@@ -126,11 +128,11 @@ def check_corr2d(fn, cases=_SHAPES, seed=101):
     for X, K, expected, label in examples:
         Y = _call_corr2d(fn, X, K, label)
         compare(name, "Y", Y, expected, 0.0, label)
-        if not np.issubdtype(np.asarray(Y).dtype, np.floating):
+        if np.asarray(Y).dtype != np.float64:
             raise ExerciseError(
-                f"{name}: for integer inputs the output should be floating "
-                f"point (e.g. float64), got dtype {np.asarray(Y).dtype}; "
-                f"create Y with a float dtype"
+                f"{name}: for integer inputs the output should be float64, "
+                f"got dtype {np.asarray(Y).dtype}; create Y with a float "
+                f"dtype ({label})"
             )
     gen = np.random.default_rng(seed)
     singles = 0  # float32 cases
@@ -143,6 +145,11 @@ def check_corr2d(fn, cases=_SHAPES, seed=101):
         K = gen.standard_normal(k_shape).astype(dtype)
         label = f"X {x_shape}, K {k_shape}"
         Y = _call_corr2d(fn, X, K, f"random case {label}")
+        if getattr(Y, "dtype", None) != dtype:
+            raise ExerciseError(
+                f"{name}: {dtype} inputs gave Y of dtype "
+                f"{getattr(Y, 'dtype', type(Y).__name__)}; keep the inputs' "
+                f"float type (np.result_type(X, K)); in random case {label}")
         if dtype == np.float32:
             singles += 1
             compare(name, "Y", Y, _shifted_sum(X, K), 1e-5,
