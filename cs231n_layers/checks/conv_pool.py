@@ -90,12 +90,13 @@ def _check_gradient(exercise, what, analytic, numeric, where, tol=GRAD_TOL):
     return err
 
 
-def _check_unchanged(exercise, what, before, after):
-    """Fail if an argument was modified in place."""
+def _check_unchanged(exercise, what, before, after, where=None):
+    """Fail if an argument was modified in place (in the case ``where``)."""
     if not np.array_equal(before, after):
+        case = f"; in {where}" if where else ""
         raise ExerciseError(
             f"{exercise}: your code modified its argument {what} in place; "
-            f"work on a copy (or a new array) instead"
+            f"work on a copy (or a new array) instead{case}"
         )
 
 
@@ -259,9 +260,9 @@ def check_conv_forward(fn, cases=CONV_FORWARD_CASES, seed=3, cache=None):
                             ("out", "cache"), where)
         _check_cache_type(exercise, kept, cache,
                           {"x": x0, "w": w0, "b": b0, "conv_param": cp}, where)
-        _check_unchanged(exercise, "x", x0, x)
-        _check_unchanged(exercise, "w", w0, w)
-        _check_unchanged(exercise, "b", b0, b)
+        _check_unchanged(exercise, "x", x0, x, where)
+        _check_unchanged(exercise, "w", w0, w, where)
+        _check_unchanged(exercise, "b", b0, b, where)
         if cp != cp0:
             raise ExerciseError(f"{exercise}: your code modified its argument "
                                 f"conv_param ({cp0} became {cp}); in {where}")
@@ -336,9 +337,9 @@ def check_conv_backward(forward, backward, cases=CONV_BACKWARD_CASES,
         grads = _unpack(exercise,
                         call_case(exercise, where, backward, dout, cache),
                         ("dx", "dw", "db"), where)
-        _check_unchanged(exercise, "dout", dout0, dout)
-        _check_unchanged(exercise, "cache (x)", x0, x)
-        _check_unchanged(exercise, "cache (w)", w0, w)
+        _check_unchanged(exercise, "dout", dout0, dout, where)
+        _check_unchanged(exercise, "cache (x)", x0, x, where)
+        _check_unchanged(exercise, "cache (w)", w0, w, where)
         numeric = {
             "dx": lambda v: forward(v, w, b, cp)[0],
             "dw": lambda v: forward(x, v, b, cp)[0],
@@ -446,7 +447,7 @@ def check_max_pool_forward(fn, cases=MAX_POOL_FORWARD_CASES, seed=5,
                             ("out", "cache"), where)
         _check_cache_type(exercise, kept, cache,
                           {"x": x0, "pool_param": pp}, where)
-        _check_unchanged(exercise, "x", x0, x)
+        _check_unchanged(exercise, "x", x0, x, where)
         expected, _ = max_pool_forward_naive(x, pp)
         compare(exercise, "out", out, expected, FORWARD_TOL, where)
     x = _separated(rng, (1, 2, 4, 4)).astype(np.float32)
@@ -554,8 +555,8 @@ def check_max_pool_backward(forward, backward,
         dout = rng.standard_normal(np.shape(out))
         dout0, x0 = dout.copy(), x.copy()
         dx = call_case(exercise, where, backward, dout, cache)
-        _check_unchanged(exercise, "dout", dout0, dout)
-        _check_unchanged(exercise, "cache (x)", x0, x)
+        _check_unchanged(exercise, "dout", dout0, dout, where)
+        _check_unchanged(exercise, "cache (x)", x0, x, where)
         num = eval_numerical_gradient_array(lambda v: forward(v, pp)[0], x,
                                             dout)
         worst = max(worst, _check_gradient(exercise, "dx", dx, num, where))
@@ -574,4 +575,4 @@ def check_max_pool_backward(forward, backward,
             "no overlapping windows")
     passed(exercise, f"dx matches the numerical gradient on tie-free inputs "
                      f"({what}), worst relative error {worst:.0e} (tolerance "
-                     f"{GRAD_TOL:.0e}); ties go to the first maximum")
+                     f"{GRAD_TOL:.0e})")

@@ -119,8 +119,8 @@ def check_batchnorm_backward_alt(backward, cases=BN_BACKWARD_CASES, seed=61):
         where = f"{forward.__name__} of x with shape {shape}, train mode"
         result = call_case(exercise, where, backward, dout, cache)
         grads = _unpack(exercise, result, ("dx", "dgamma", "dbeta"), where)
-        _check_unchanged(exercise, "dout", dout0, dout)
-        _check_unchanged(exercise, "cache.x_hat", x_hat0, cache.x_hat)
+        _check_unchanged(exercise, "dout", dout0, dout, where)
+        _check_unchanged(exercise, "cache.x_hat", x_hat0, cache.x_hat, where)
         numeric = {
             "dx": lambda v: forward(v, gamma, beta, {"mode": "train"})[0],
             "dgamma": lambda v: forward(x, v, beta, {"mode": "train"})[0],
@@ -159,7 +159,7 @@ def _sbn_step(exercise, fn, x, gamma, beta, param, ref_param, where):
     x0 = x.copy()
     result = call_case(exercise, where, fn, x, gamma, beta, param)
     out, _ = _unpack(exercise, result, ("out", "cache"), where)
-    _check_unchanged(exercise, "x", x0, x)
+    _check_unchanged(exercise, "x", x0, x, where)
     expected, _ = spatial_batchnorm_forward(x, gamma, beta, ref_param)
     worst = compare(exercise, "out", out, expected, FORWARD_TOL, where)
     for key in ("running_mean", "running_var"):
@@ -334,7 +334,7 @@ def check_spatial_groupnorm_forward(fn, cases=GN_CASES, seed=69):
         out, cache = _unpack(exercise, result, ("out", "cache"), where)
         for what, old, new in zip(("x", "gamma", "beta"), before,
                                   (x, gamma, beta)):
-            _check_unchanged(exercise, what, old, new)
+            _check_unchanged(exercise, what, old, new, where)
         if given != gn_param:
             raise ExerciseError(
                 f"{exercise}: your code modified its argument gn_param "
