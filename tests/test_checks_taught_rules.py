@@ -263,3 +263,19 @@ def test_corr2d_keeps_the_documented_dtype():
         with pytest.raises(ExerciseError, match="float32 inputs gave Y of "
                                                 "dtype float64"):
             check_corr2d(float64_always, cases=[((4, 4), (2, 2), "float32")])
+
+
+def test_spatial_batchnorm_by_reshaping_returns_batchnorms_cache():
+    from cs231n_layers.checks import check_spatial_batchnorm_forward
+
+    def plain_tuple_cache(x, gamma, beta, bn_param):
+        N, C, H, W = x.shape
+        rows = x.transpose(0, 2, 3, 1).reshape(-1, C)
+        out, cache = cl.batchnorm_forward(rows, gamma, beta, bn_param)
+        return out.reshape(N, H, W, C).transpose(0, 3, 1, 2), tuple(cache)
+
+    with pytest.raises(ExerciseError, match="the cache should be the "
+                                            "NormCache that batchnorm_forward"
+                                            " returns, got tuple; in x of "
+                                            "shape"):
+        check_spatial_batchnorm_forward(plain_tuple_cache)

@@ -32,6 +32,7 @@ from cs231n_layers.checks.conv_pool import (
 )
 from cs231n_layers.gradient_check import eval_numerical_gradient_array
 from cs231n_layers.normalization import (
+    NormCache,
     batchnorm_forward,
     spatial_batchnorm_forward,
     spatial_groupnorm_backward,
@@ -158,7 +159,12 @@ def _sbn_step(exercise, fn, x, gamma, beta, param, ref_param, where):
     """One call of ``fn`` and of the package, compared; the worst error."""
     x0 = x.copy()
     result = call_case(exercise, where, fn, x, gamma, beta, param)
-    out, _ = _unpack(exercise, result, ("out", "cache"), where)
+    out, cache = _unpack(exercise, result, ("out", "cache"), where)
+    if not isinstance(cache, NormCache):
+        raise ExerciseError(
+            f"{exercise}: the cache should be the NormCache that "
+            f"batchnorm_forward returns, got {type(cache).__name__}; in "
+            f"{where}")
     _check_unchanged(exercise, "x", x0, x, where)
     expected, _ = spatial_batchnorm_forward(x, gamma, beta, ref_param)
     worst = compare(exercise, "out", out, expected, FORWARD_TOL, where)
@@ -184,7 +190,8 @@ def check_spatial_batchnorm_forward(fn, cases=SBN_CASES, seed=65):
     :func:`cs231n_layers.spatial_batchnorm_forward` run on a separate
     ``bn_param``: the output (tolerance ``FORWARD_TOL``, relative) and the
     running mean and variance stored in ``bn_param`` after the call. Also
-    checks that x is not modified and that float32 stays float32.
+    checks that the cache is a ``NormCache`` (what batch norm's forward
+    pass returns), that x is not modified and that float32 stays float32.
 
     Parameters
     ----------
