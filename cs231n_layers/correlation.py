@@ -8,6 +8,27 @@ import numpy as np
 
 from cs231n_layers._validation import check_real_array
 
+
+def _corr2d_inputs(X, K):
+    """corr2d's argument checks: X and K as real 2-D arrays (TypeError,
+    ValueError otherwise), the kernel at least 1x1 and no larger than X."""
+    X = check_real_array(X, "X", "corr2d")
+    K = check_real_array(K, "K", "corr2d")
+    for name, arr in (("X", X), ("K", K)):
+        if arr.ndim != 2:
+            raise ValueError(
+                f"corr2d: {name} must be 2-D, got shape {arr.shape}"
+            )
+    if K.size == 0:
+        raise ValueError(f"corr2d: K must be at least 1x1, got {K.shape}")
+    if K.shape[0] > X.shape[0] or K.shape[1] > X.shape[1]:
+        raise ValueError(
+            f"corr2d: kernel K of shape {K.shape} is larger than the input "
+            f"X of shape {X.shape}; expected KH <= H and KW <= W"
+        )
+    return X, K
+
+
 # The public names: the functions and classes of this module whose names
 # do not start with an underscore (listed by tools/nbexport.py).
 __all__ = [
@@ -36,36 +57,13 @@ def corr2d(X, K):
         Floating point, in the wider of the inputs' float types (float64 for
         integer inputs).
 
-    Raises
-    ------
-    TypeError
-        If X or K holds anything but real numbers (complex, bool, strings).
-    ValueError
-        If X or K is not 2-D or holds nan or inf, if the kernel is empty,
-        or if it is larger than the input.
-
-    Notes
-    -----
-    Introduced in notebook 01_cross_correlation.
+    Raises TypeError or ValueError for other arguments (see
+    ``_corr2d_inputs``). Introduced in notebook 01_cross_correlation.
     """
-    X = check_real_array(X, "X", "corr2d")
-    K = check_real_array(K, "K", "corr2d")
-    for name, arr in (("X", X), ("K", K)):
-        if arr.ndim != 2:
-            raise ValueError(
-                f"corr2d: {name} must be 2-D, got shape {arr.shape}"
-            )
-    if K.size == 0:
-        raise ValueError(f"corr2d: K must be at least 1x1, got {K.shape}")
-    if K.shape[0] > X.shape[0] or K.shape[1] > X.shape[1]:
-        raise ValueError(
-            f"corr2d: kernel K of shape {K.shape} is larger than the input "
-            f"X of shape {X.shape}; expected KH <= H and KW <= W"
-        )
-    # Y has shape (H - KH + 1, W - KW + 1) and a float dtype: the inputs'
-    # own, np.result_type(X, K), if that is a float type (np.issubdtype),
-    # float64 otherwise. Y[i, j] is the sum of X[i:i + KH, j:j + KW] times
-    # K, element by element.
+    X, K = _corr2d_inputs(X, K)
+    # Y: shape (H - KH + 1, W - KW + 1), dtype np.result_type(X, K) if that
+    # is a float type (np.issubdtype), float64 otherwise. Y[i, j] is the sum
+    # of X[i:i + KH, j:j + KW] * K, element by element.
     KH, KW = K.shape
     OH, OW = X.shape[0] - KH + 1, X.shape[1] - KW + 1
     dtype = np.result_type(X, K)
@@ -78,42 +76,9 @@ def corr2d(X, K):
     return Y
 
 
-def conv_output_size(in_size, kernel_size, pad=0, stride=1):
-    """Length of one spatial axis after a convolution or pooling window.
-
-    .. math:: O = \\frac{I + 2P - K}{S} + 1
-
-    Parameters
-    ----------
-    in_size : int
-        Input length I along the axis (H or W).
-    kernel_size : int
-        Window length K along the axis (KH or KW).
-    pad : int
-        Zeros P added on each side, P >= 0.
-    stride : int
-        Step S between windows, S >= 1.
-
-    Returns
-    -------
-    int
-        The output length O.
-
-    Raises
-    ------
-    TypeError
-        If an argument is not an integer.
-    ValueError
-        If an argument is out of range (I >= 0, K >= 1, P >= 0, S >= 1), if
-        the window is larger than the padded input, or if the stride does
-        not tile the padded input exactly. This follows CS231n, which asserts
-        that ``(I + 2P - K) % S == 0``; PyTorch would instead floor and drop
-        the last, incomplete window.
-
-    Notes
-    -----
-    Introduced in notebook 01_cross_correlation.
-    """
+def _size_args(in_size, kernel_size, pad, stride):
+    """conv_output_size's argument checks: integers (TypeError), with
+    in_size >= 0, kernel_size >= 1, pad >= 0, stride >= 1 (ValueError)."""
     for name, value, minimum in (("in_size", in_size, 0),
                                  ("kernel_size", kernel_size, 1),
                                  ("pad", pad, 0), ("stride", stride, 1)):
@@ -126,20 +91,42 @@ def conv_output_size(in_size, kernel_size, pad=0, stride=1):
             raise ValueError(
                 f"conv_output_size: {name} must be >= {minimum}, got {value}"
             )
-    # The window must fit in the padded input (K <= I + 2P) and the stride
-    # must tile it ((I + 2P - K) % S == 0); otherwise raise ValueError.
-    # Integer division // keeps the result an int.
+
+
+def conv_output_size(in_size, kernel_size, pad=0, stride=1):
+    """Length of one spatial axis after a convolution or pooling window.
+
+    .. math:: O = \\frac{I + 2P - K}{S} + 1
+
+    Parameters
+    ----------
+    in_size, kernel_size : int
+        Input length I >= 0 and window length K >= 1 along the axis.
+    pad, stride : int
+        P >= 0 zeros added on each side; step S >= 1 between windows.
+
+    Returns
+    -------
+    int
+        The output length O.
+
+    Raises TypeError for a non-integer; ValueError for a value out of range,
+    a window larger than the padded input, or a stride that does not tile
+    it (CS231n asserts ``(I + 2P - K) % S == 0``; PyTorch would floor).
+    Introduced in notebook 01_cross_correlation.
+    """
+    _size_args(in_size, kernel_size, pad, stride)
+    # Raise ValueError unless the window fits (K <= I + 2P) and the stride
+    # tiles the padded input ((I + 2P - K) % S == 0); // keeps an int.
     padded = in_size + 2 * pad
     if kernel_size > padded:
         raise ValueError(
             f"conv_output_size: window of size {kernel_size} does not fit "
-            f"an input of size {in_size} padded to {padded} (pad={pad})"
-        )
+            f"an input of size {in_size} padded to {padded} (pad={pad})")
     if (padded - kernel_size) % stride != 0:
         raise ValueError(
             f"conv_output_size: stride {stride} does not tile the padded "
-            f"input exactly: "
-            f"(I + 2P - K) % S = ({in_size} + 2*{pad} - {kernel_size}) % "
-            f"{stride} = {(padded - kernel_size) % stride}, expected 0"
-        )
+            f"input exactly: (I + 2P - K) % S = ({in_size} + 2*{pad} - "
+            f"{kernel_size}) % {stride} = {(padded - kernel_size) % stride}"
+            f", expected 0")
     return (padded - kernel_size) // stride + 1

@@ -30,10 +30,8 @@ __all__ = [
 
 def conv_forward_naive(x, w, b, conv_param):
     """Convolution (cross-correlation) forward pass with explicit loops.
-
-    .. math::
-        out[n, f, i, j] = b[f] + \\sum_{c, a, d}
-            x_{pad}[n, c, iS + a, jS + d] \\, w[f, c, a, d]
+    Each output is b[f] plus the sum of w[f] times one window of the
+    zero-padded x (the formula of section 1).
 
     Parameters
     ----------
@@ -45,24 +43,16 @@ def conv_forward_naive(x, w, b, conv_param):
 
     Returns
     -------
-    out : ndarray, shape (N, F, OH, OW)
+    out : ndarray, shape (N, F, OH, OW), dtype ``np.result_type(x, w, b)``
         ``OH = (H + 2P - KH) / S + 1`` and ``OW = (W + 2P - KW) / S + 1``.
     cache : ConvNaiveCache ``(x, w, b, conv_param)``
 
-    Raises
-    ------
-    ValueError
-        If the stride does not tile the padded input exactly. This follows
-        CS231n; PyTorch would floor and drop the last incomplete window.
-
-    Notes
-    -----
+    Raises ValueError if the stride does not tile the padded input exactly
+    (CS231n asserts it; PyTorch would floor). Modifies no argument.
     Introduced in notebook 03_naive_conv_pool.
     """
-    # Validate the arguments; get the stride, the pad and the output size.
     S, P, OH, OW = conv_shapes(x, w, b, conv_param, "conv_forward_naive")
-    N, _, _, _ = x.shape
-    F, _, KH, KW = w.shape
+    N, (F, _, KH, KW) = x.shape[0], w.shape
     # Pad x with P zeros on axes 2 and 3 only (xp). out[n, f, i, j] is the
     # window xp[n, :, i*S:i*S + KH, j*S:j*S + KW] times w[f], summed, plus
     # b[f]. The cache, a ConvNaiveCache, keeps a copy of conv_param.
@@ -80,10 +70,6 @@ def conv_forward_naive(x, w, b, conv_param):
 def conv_backward_naive(dout, cache):
     """Backward pass of :func:`conv_forward_naive`, with explicit loops.
 
-    Every output element ``out[n, f, i, j]`` was a dot product of ``w[f]``
-    with one window of the padded input, so its upstream gradient flows back
-    to that window (through ``w[f]``) and to ``w[f]`` (through the window).
-
     Parameters
     ----------
     dout : ndarray, shape (N, F, OH, OW)
@@ -92,13 +78,9 @@ def conv_backward_naive(dout, cache):
 
     Returns
     -------
-    dx : ndarray, shape (N, C, H, W)
-    dw : ndarray, shape (F, C, KH, KW)
-    db : ndarray, shape (F,)
-
-    Notes
-    -----
-    Introduced in notebook 03_naive_conv_pool.
+    dx, dw, db : ndarray
+        Of the shapes of x, w and b. Modifies no argument. Introduced in
+        notebook 03_naive_conv_pool.
     """
     func = "conv_backward_naive"
     x, w, b, conv_param = check_cache(cache, ConvNaiveCache, func)
@@ -106,10 +88,9 @@ def conv_backward_naive(dout, cache):
     N, _, H, W = x.shape
     F, _, KH, KW = w.shape
     check_dout(dout, (N, F, OH, OW), func)
-    # Loop as in the forward pass. Each output adds dout[n, f, i, j] * w[f]
-    # to its window of dxp (the gradient of the padded x) and
-    # dout[n, f, i, j] * window to dw[f]; dx is dxp without the padding,
-    # and db sums dout over n, i and j.
+    # As in the forward loop, each output adds dout[n, f, i, j] * w[f] to
+    # its window of dxp (gradient of the padded x) and dout * window to
+    # dw[f]; dx is dxp without the padding; db sums dout over n, i and j.
     xp = np.pad(x, ((0, 0), (0, 0), (P, P), (P, P)))
     dxp = np.zeros_like(xp)
     dw = np.zeros_like(w)
@@ -117,10 +98,9 @@ def conv_backward_naive(dout, cache):
         for f in range(F):
             for i in range(OH):
                 for j in range(OW):
-                    rows = slice(i * S, i * S + KH)
-                    cols = slice(j * S, j * S + KW)
-                    dxp[n, :, rows, cols] += dout[n, f, i, j] * w[f]
-                    dw[f] += dout[n, f, i, j] * xp[n, :, rows, cols]
+                    r, s = i * S, j * S  # the window's corner
+                    dxp[n, :, r:r + KH, s:s + KW] += dout[n, f, i, j] * w[f]
+                    dw[f] += dout[n, f, i, j] * xp[n, :, r:r + KH, s:s + KW]
     dx = dxp[:, :, P:P + H, P:P + W]
     db = dout.sum(axis=(0, 2, 3))
     return dx, dw, db

@@ -513,19 +513,17 @@ def _groupnorm_args(x, gamma, beta, G, gn_param, func):
 def spatial_groupnorm_forward(x, gamma, beta, G, gn_param):
     """Spatial group normalisation of (N, C, H, W) inputs, forward pass.
 
-    The C channels form G groups of C // G consecutive channels. Each group
-    of each example is standardised with the mean and biased variance of
-    its (C // G) * H * W values; then channel c is scaled by ``gamma[c]``
-    and shifted by ``beta[c]``. Train and test mode compute the same.
-    G = 1 is layer norm over (C, H, W), G = C instance norm.
+    G groups of C // G consecutive channels; each group of each example is
+    standardised over its (C // G) * H * W values (mean, biased variance),
+    then channel c is scaled by ``gamma[c]`` and shifted by ``beta[c]``.
+    Same in train and test mode. G = 1 is layer norm, G = C instance norm.
 
     Parameters
     ----------
     x : ndarray, shape (N, C, H, W)
     gamma, beta : ndarray, both of shape (C,) or CS231n's (1, C, 1, 1)
     G : int, dividing C
-    gn_param : dict
-        ``'eps'`` (default 1e-5); a ``'mode'`` key is accepted and ignored.
+    gn_param : dict, ``'eps'`` (default 1e-5); a ``'mode'`` is ignored
 
     Returns
     -------
@@ -533,8 +531,6 @@ def spatial_groupnorm_forward(x, gamma, beta, G, gn_param):
     cache : NormCache
         In the grouped layout: x_hat (N, G, C // G, H, W), axes (2, 3, 4).
 
-    Notes
-    -----
     Raises TypeError or ValueError for a bad argument; modifies none.
     Introduced in notebook 06_normalization.
     """

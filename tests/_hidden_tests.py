@@ -16,6 +16,8 @@ import nbformat
 from IPython.core.inputtransformer2 import TransformerManager
 from nbgrader import utils
 
+from cs231n_layers import caches
+
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = tuple(sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")))
 HIDDEN_BLOCK = re.compile(
@@ -40,15 +42,20 @@ class HiddenCall:
 def _calls(source):
     """``(name, keyword arguments)`` of each call statement in ``source``.
 
-    Every keyword argument must be a Python literal (ast.literal_eval).
+    Every keyword argument must be a Python literal (ast.literal_eval) or
+    the name of a cache type (``cache=ConvNaiveCache``, from
+    :mod:`cs231n_layers.caches`).
     """
     calls = []
     for node in ast.parse(source).body:
         call = getattr(node, "value", None)
         if (isinstance(node, ast.Expr) and isinstance(call, ast.Call)
                 and isinstance(call.func, ast.Name)):
-            calls.append((call.func.id, {kw.arg: ast.literal_eval(kw.value)
-                                         for kw in call.keywords}))
+            calls.append((call.func.id, {
+                kw.arg: (getattr(caches, kw.value.id)
+                         if isinstance(kw.value, ast.Name)
+                         else ast.literal_eval(kw.value))
+                for kw in call.keywords}))
     return calls
 
 

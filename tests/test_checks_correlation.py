@@ -115,7 +115,8 @@ def test_corr2d_off_by_one_reports_the_shape():
 
 
 def test_corr2d_integer_output_is_rejected():
-    with pytest.raises(ExerciseError, match="floating point"):
+    with pytest.raises(ExerciseError,
+                       match="for integer inputs the output should be float64"):
         check_corr2d(corr2d_integer)
 
 
@@ -296,11 +297,12 @@ def test_learn_kernel_must_return_a_pair():
         check_learn_kernel(learn_no_losses)
 
 
-def test_learn_kernel_hard_coded_answer_fails_the_hidden_cases():
-    check_learn_kernel(learn_hard_coded)
-    with pytest.raises(ExerciseError, match=r"has shape \(1, 2\), expected \(1, 3\)"):
-        check_learn_kernel(learn_hard_coded,
-                           **hidden_kwargs("check_learn_kernel"))
+def test_learn_kernel_hard_coded_answer_fails():
+    """Made-up losses do not start at the loss of the given start."""
+    for kwargs in ({}, hidden_kwargs("check_learn_kernel")):
+        with pytest.raises(ExerciseError, match=r"losses\[0\] is 1, but the "
+                           r"starting kernel"):
+            check_learn_kernel(learn_hard_coded, **kwargs)
 
 
 def test_learn_kernel_losses_must_match_the_kernel():
@@ -310,8 +312,63 @@ def test_learn_kernel_losses_must_match_the_kernel():
                                            num_steps, rng)
         return K, [loss * 1e-3 for loss in losses]
 
-    with pytest.raises(ExerciseError, match="more than the last recorded loss"):
+    with pytest.raises(ExerciseError, match=r"losses\[0\] is 0.000139198"):
         check_learn_kernel(lying)
+
+
+def learn_loss_after_update(X, Y, kernel_shape, learning_rate=0.5,
+                            num_steps=100, rng=None):
+    """Records each loss after its update, against the docstring."""
+    rng = np.random.default_rng(0) if rng is None else rng
+    K = 0.1 * rng.standard_normal(kernel_shape)
+    losses = []
+    for _ in range(num_steps):
+        R = cl.corr2d(X, K) - Y
+        K = K - learning_rate * cl.corr2d(X, R) / R.size
+        losses.append(float(0.5 * np.mean((cl.corr2d(X, K) - Y)
+                                          ** 2)))
+    return K, losses
+
+
+def test_learn_kernel_loss_after_the_update_fails_visible_and_hidden():
+    expected = (r"losses\[0\] is 0.120022, but the starting kernel "
+                r".* has loss 0.139198 and losses\[0\] is the loss after "
+                r"the first update: record each loss before its update")
+    for kwargs in ({}, hidden_kwargs("check_learn_kernel")):
+        with pytest.raises(ExerciseError, match=expected):
+            check_learn_kernel(learn_loss_after_update, **kwargs)
+
+
+def test_learn_kernel_losses_must_be_a_list_and_inputs_unchanged():
+    def as_array(X, Y, kernel_shape, learning_rate=0.5, num_steps=100,
+                 rng=None):
+        K, losses = learn_kernel_reference(X, Y, kernel_shape, learning_rate,
+                                           num_steps, rng)
+        return K, np.array(losses)
+
+    def changes_x(X, Y, kernel_shape, learning_rate=0.5, num_steps=100,
+                 rng=None):
+        X[0, 0] += 1.0  # in place
+        return learn_kernel_reference(X, Y, kernel_shape, learning_rate,
+                                      num_steps, rng)
+
+    with pytest.raises(ExerciseError, match="losses should be a list of "
+                                            "floats, got ndarray"):
+        check_learn_kernel(as_array)
+    with pytest.raises(ExerciseError, match="modified its input X or Y"):
+        check_learn_kernel(changes_x)
+
+
+def test_learn_kernel_default_rng_is_seed_0():
+    def other_default(X, Y, kernel_shape, learning_rate=0.5, num_steps=100,
+                      rng=None):
+        rng = np.random.default_rng(1) if rng is None else rng
+        return learn_kernel_reference(X, Y, kernel_shape, learning_rate,
+                                      num_steps, rng)
+
+    with pytest.raises(ExerciseError, match="the default is "
+                                            r"np.random.default_rng\(0\)"):
+        check_learn_kernel(other_default)
 
 
 def test_learn_kernel_not_converged_names_the_worst_element():
@@ -319,6 +376,7 @@ def test_learn_kernel_not_converged_names_the_worst_element():
         return learn_kernel_reference(X, Y, kernel_shape, 0.01, num_steps,
                                       rng)
 
-    expected = r"worst element K\[0, \d\] .* > tolerance 5e-02"
+    expected = (r"worst element losses\[\d+\] .* > tolerance 1e-06\); in "
+                r"edge image")
     with pytest.raises(ExerciseError, match=expected):
         check_learn_kernel(slow)

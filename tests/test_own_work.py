@@ -48,7 +48,10 @@ def test_corr2d_that_calls_the_package_scores_nothing(fn, called, hidden):
 
 
 def own_corr2d(X, K):
-    X, K = np.asarray(X, dtype=float), np.asarray(K, dtype=float)
+    # Float64 for integer inputs, float32 kept, as corr2d's docstring says.
+    dtype = np.result_type(X, K)
+    dtype = dtype if np.issubdtype(dtype, np.floating) else np.float64
+    X, K = np.asarray(X, dtype=dtype), np.asarray(K, dtype=dtype)
     OH, OW = X.shape[0] - K.shape[0] + 1, X.shape[1] - K.shape[1] + 1
     return np.array([[np.sum(X[i:i + K.shape[0], j:j + K.shape[1]] * K)
                       for j in range(OW)] for i in range(OH)])

@@ -40,9 +40,9 @@ The exit code is 0 whenever grading worked, however many points were lost;
 
 Usage::
 
-    python tools/grade.py build/student/03_naive_conv_pool.ipynb
-    python tools/grade.py my.ipynb --source notebooks/03_naive_conv_pool.ipynb
-    python tools/grade.py NB.ipynb --json grades.json --output graded.ipynb
+    .venv/bin/python tools/grade.py build/student/03_naive_conv_pool.ipynb
+    .venv/bin/python tools/grade.py my.ipynb --source notebooks/03_naive_conv_pool.ipynb
+    .venv/bin/python tools/grade.py NB.ipynb --json grades.json --output graded.ipynb
 """
 import argparse
 import ast

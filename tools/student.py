@@ -12,22 +12,28 @@ plain Python and without a course folder or database:
 - ClearSolutions (with a stub naming the exercise, see :class:`NamedStubs`)
   replaces each solution region; the signature, docstring and hint comments
   before the region stay;
-- ClearOutput's per-cell step clears the outputs of exercise and check cells
-  only (every other cell keeps its stored output for the reader);
+- ClearOutput's per-cell step clears the outputs of exercise and check
+  cells, and of every cell that depends on an exercise (see
+  :func:`exercise_dependents`: a learned kernel or a loss curve cannot stand
+  under a stub that did not produce it); every other cell keeps its stored
+  output for the reader;
 - ComputeChecksums records each nbgrader cell's checksum;
 - ClearHiddenTests removes the hidden tests, then the checksums are computed
   again, as nbgrader does.
 
 Usage::
 
-    python tools/student.py                     # notebooks/ -> build/student/
-    python tools/student.py notebooks/03_*.ipynb --out /tmp/student
-    python tools/student.py --force             # overwrite edited copies
+    .venv/bin/python tools/student.py           # notebooks/ -> build/student/
+    .venv/bin/python tools/student.py notebooks/03_*.ipynb --out /tmp/student
+    .venv/bin/python tools/student.py --force   # overwrite edited copies
+
+(``make student`` runs the first; ``.venv`` is the environment it makes.)
 
 A notebook already in the output folder that differs from the fresh edition
 (say, one a student has filled in) is kept unless ``--force`` is given.
 """
 import argparse
+import ast
 import copy
 import json
 import re
@@ -35,6 +41,7 @@ import sys
 from pathlib import Path
 
 import nbformat
+from IPython.core.inputtransformer2 import TransformerManager
 from nbgrader import utils
 from nbgrader.preprocessors import (
     CheckCellMetadata,
@@ -103,11 +110,104 @@ class NamedStubs(ClearSolutions):
         return super().preprocess_cell(cell, resources, cell_index)
 
 
+def _python(source):
+    """The cell's code as a Python syntax tree (IPython magics turned into
+    calls first), or None when it is not Python."""
+    try:
+        return ast.parse(TransformerManager().transform_cell(source))
+    except SyntaxError:
+        return None
+
+
+def _top_level_bindings(tree):
+    """Names a cell binds in the notebook's namespace: assignments, loop and
+    ``with`` targets, imports, functions and classes, outside any function
+    or class body."""
+    bound = set()
+
+    def visit(node):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef,
+                             ast.ClassDef)):
+            bound.add(node.name)
+            return  # names bound inside the body are local to it
+        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+            bound.add(node.id)
+        elif isinstance(node, ast.alias):
+            bound.add((node.asname or node.name).split(".")[0])
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            bound.add(node.name)
+        for child in ast.iter_child_nodes(node):
+            visit(child)
+
+    visit(tree)
+    return bound
+
+
+def _reads(tree):
+    """Every name the cell reads, inside function bodies and ``try``
+    blocks included, and in the code a magic runs (``%time f(x)``)."""
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+            names.add(node.id)
+        elif (isinstance(node, ast.Call)
+              and isinstance(node.func, ast.Attribute)
+              and node.func.attr in ("run_line_magic", "run_cell_magic")
+              and node.args and isinstance(node.args[-1], ast.Constant)
+              and isinstance(node.args[-1].value, str)):
+            inner = _python(node.args[-1].value)
+            if inner is not None:
+                names |= _reads(inner)
+    return names
+
+
+def exercise_dependents(nb):
+    """Indices of the code cells whose output depends on an exercise.
+
+    The rule, cell by cell in notebook order:
+
+    - an exercise (solution) cell *taints* the names it binds (the
+      student's functions);
+    - any other code cell that reads a tainted name depends on an
+      exercise, and taints the names it binds in turn (so the cell that
+      plots ``losses`` depends on the one that ran ``learn_kernel``);
+    - a cell that does not depend on an exercise and binds a tainted name
+      anew clears the taint (``out = cl.conv_forward_naive(...)``).
+
+    Reading a name counts wherever it happens, inside a ``try`` that
+    catches the stub's NotImplementedError too: such a cell shows a result
+    of the student's code once it runs. Check cells are left out (their
+    outputs are cleared anyway).
+    """
+    tainted, dependents = set(), []
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code" or utils.is_grade(cell):
+            continue
+        tree = _python(cell.source)
+        if tree is None:
+            continue
+        bound = _top_level_bindings(tree)
+        if utils.is_solution(cell):
+            tainted |= bound
+        elif _reads(tree) & tainted:
+            dependents.append(index)
+            tainted |= bound
+        else:
+            tainted -= bound
+    return dependents
+
+
 class ClearExerciseOutput(ClearOutput):
-    """nbgrader's ClearOutput, applied to exercise and check cells only."""
+    """nbgrader's ClearOutput, applied to exercise and check cells and to
+    the cells that depend on an exercise (:func:`exercise_dependents`)."""
+
+    def preprocess(self, nb, resources):
+        self._dependents = set(exercise_dependents(nb))
+        return super().preprocess(nb, resources)
 
     def preprocess_cell(self, cell, resources, cell_index):
-        if utils.is_solution(cell) or utils.is_grade(cell):
+        if (utils.is_solution(cell) or utils.is_grade(cell)
+                or cell_index in self._dependents):
             return super().preprocess_cell(cell, resources, cell_index)
         return cell, resources
 
@@ -219,7 +319,8 @@ def main(argv=None):
     if kept:
         print(f"{kept} notebook(s) differ from the fresh edition (your work?) "
               f"and were kept; delete them, or run "
-              f"`python tools/student.py --force`, to start afresh.")
+              f"`.venv/bin/python tools/student.py --force`, to start "
+              f"afresh.")
     return 0
 
 

@@ -4,6 +4,8 @@ import contextlib
 import contextvars
 import functools
 import importlib
+import inspect
+import linecache
 import sys
 import warnings
 
@@ -107,9 +109,23 @@ def _run_profiled(fn, args, kwargs):
 def call_exercise(exercise, fn, *args, **kwargs):
     """Call the student's function, turning any failure into one line.
 
+    The line names the exercise, the error's type and message, the line of
+    the student's code that raised it when it can be found, and the case:
+    the arguments, described by :func:`describe_call` (use
+    :func:`call_case` to give a description in the checker's own words).
     Inside a checker decorated with :func:`forbids`, a call of one of the
     package's finished functions fails the check too.
     """
+    return _call(exercise, None, fn, args, kwargs)
+
+
+def call_case(exercise, where, fn, *args, **kwargs):
+    """:func:`call_exercise` for the case ``where``, e.g. ``"x of shape
+    (2, 3, 5, 5), stride 1, pad 1"``: a failure names that case."""
+    return _call(exercise, where, fn, args, kwargs)
+
+
+def _call(exercise, where, fn, args, kwargs):
     try:
         result, called = _run_watched(fn, args, kwargs)
     except NotImplementedError:
@@ -119,8 +135,12 @@ def call_exercise(exercise, fn, *args, **kwargs):
             f"cell, then run this check again."
         ) from None
     except Exception as err:  # the student's code may raise anything
+        if where is None:
+            where = describe_call(fn, args, kwargs)
+        message = " ".join(str(err).split())  # one line
         raise ExerciseError(
-            f"{exercise}: your code raised {type(err).__name__}: {err}"
+            f"{exercise}: your code raised {type(err).__name__}: {message}"
+            f"{_raised_at(err, fn)}; in {where}"
         ) from None
     if called:
         raise ExerciseError(
@@ -129,6 +149,66 @@ def call_exercise(exercise, fn, *args, **kwargs):
             f"(The cells after the check use the package's version, so the "
             f"rest of the notebook runs either way.)")
     return result
+
+
+def _raised_at(err, fn):
+    """`` (at `code`)``: the last line of the student's cell that ran
+    before ``err`` was raised, or ``""`` when it cannot be found."""
+    code = getattr(fn, "__code__", None) or getattr(
+        getattr(fn, "__func__", None), "__code__", None)
+    if code is None:
+        return ""
+    found = None
+    tb = err.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == code.co_filename:
+            found = tb
+        tb = tb.tb_next
+    if found is None:
+        return ""
+    text = linecache.getline(code.co_filename, found.tb_lineno).strip()
+    if not text:
+        return ""
+    if len(text) > 70:
+        text = text[:67] + "..."
+    return f" (at `{text}`)"
+
+
+def _describe_value(value):
+    """A short description of one argument: arrays by shape and dtype."""
+    if isinstance(value, np.ndarray):
+        return f"shape {value.shape} {value.dtype}"
+    if isinstance(value, dict):
+        return repr(value) if len(repr(value)) <= 80 else "a dict"
+    if isinstance(value, (bool, int, float, str, np.generic)) or value is None:
+        return repr(value)
+    if isinstance(value, (tuple, list)) and len(repr(value)) <= 40:
+        return repr(value)
+    arrays = [v for v in value if isinstance(v, np.ndarray)] \
+        if isinstance(value, tuple) else []
+    if arrays:
+        return (f"a {type(value).__name__} holding arrays of shape "
+                f"{', '.join(str(a.shape) for a in arrays)}")
+    return f"a {type(value).__name__}"
+
+
+def describe_call(fn, args, kwargs):
+    """The arguments of a call, for a message: ``"x of shape (2, 3) float64,
+    conv_param {'stride': 1, 'pad': 0}"``; named after ``fn``'s parameters
+    when its signature can be read."""
+    try:
+        bound = inspect.signature(fn).bind_partial(*args, **kwargs)
+        pairs = list(bound.arguments.items())
+    except (TypeError, ValueError):
+        pairs = [(f"argument {k + 1}", v) for k, v in enumerate(args)]
+        pairs += list(kwargs.items())
+    parts = []
+    for name, value in pairs:
+        text = _describe_value(value)
+        joiner = " of " if text.startswith("shape") else (
+            " = " if not text.startswith("a ") else ": ")
+        parts.append(f"{name}{joiner}{text}")
+    return "the call with " + ", ".join(parts) if parts else "the call"
 
 
 def _index(flat, shape):
@@ -214,14 +294,16 @@ def exercise_name(fn, default):
     return name if name and name != "<lambda>" else default
 
 
-def unpack(exercise, result, names):
-    """Check that ``result`` is a tuple of ``len(names)`` values."""
+def unpack(exercise, result, names, where=None):
+    """Check that ``result`` is a tuple of ``len(names)`` values; a failure
+    names the case ``where`` when given."""
     if not isinstance(result, tuple) or len(result) != len(names):
         got = (f"a tuple of {len(result)}" if isinstance(result, tuple)
                else type(result).__name__)
+        case = f"; in {where}" if where else ""
         raise ExerciseError(
             f"{exercise}: should return the tuple ({', '.join(names)}), "
-            f"got {got}"
+            f"got {got}{case}"
         )
     return result
 
@@ -249,12 +331,13 @@ def compare_gradient(exercise, what, analytic, numeric, where, tol=GRAD_TOL):
     return err
 
 
-def require_unchanged(exercise, what, before, after):
-    """Fail if an argument was modified in place."""
+def require_unchanged(exercise, what, before, after, where=None):
+    """Fail if an argument was modified in place (in the case ``where``)."""
     if not np.array_equal(before, after):
+        case = f"; in {where}" if where else ""
         raise ExerciseError(
             f"{exercise}: your code modified its argument {what} in place; "
-            f"work on a copy (or a new array) instead"
+            f"work on a copy (or a new array) instead{case}"
         )
 
 

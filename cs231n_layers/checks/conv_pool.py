@@ -19,7 +19,7 @@ from cs231n_layers.checks._core import (
     FORWARD_TOL,
     GRAD_TOL,
     ExerciseError,
-    call_exercise,
+    call_case,
     compare,
     forbids,
     passed,
@@ -42,6 +42,40 @@ __all__ = [
 FLOAT32_TOL = 1e-5   # float32 forward vs the float64 reference
 
 # ------------------------------------------------------------ shared helpers
+
+def _check_cache_type(exercise, cache, cache_type, given, where):
+    """Check that ``cache`` is a ``cache_type`` holding the arguments.
+
+    ``given`` maps argument names to the values passed; each field of the
+    cache with one of those names must hold an equal value, and a dict
+    (``conv_param``, ``pool_param``) must be a copy, so that a caller who
+    changes theirs later does not change the cache.
+    """
+    if cache_type is None:
+        return
+    fields = ", ".join(cache_type._fields)
+    if not isinstance(cache, cache_type):
+        raise ExerciseError(
+            f"{exercise}: the cache should be a {cache_type.__name__} "
+            f"({fields}), got {type(cache).__name__}; in {where}")
+    for name in cache_type._fields:
+        if name not in given:
+            continue
+        kept, value = getattr(cache, name), given[name]
+        if isinstance(value, dict):
+            if kept != value or kept is value:
+                raise ExerciseError(
+                    f"{exercise}: the cache's {name} should be a copy of the "
+                    f"argument (dict({name})), got "
+                    f"{'the argument itself' if kept is value else repr(kept)}"
+                    f"; "
+                    f"in {where}")
+        elif not (isinstance(kept, np.ndarray)
+                  and np.array_equal(kept, value)):
+            raise ExerciseError(
+                f"{exercise}: the cache's {name} should be the argument "
+                f"{name}; in {where}")
+
 
 def _span(values):
     """``"1-2"`` for the values 2, 1, 2; ``"1"`` when all are 1."""
@@ -112,7 +146,7 @@ def _random_conv(rng, x_shape, w_shape, stride, pad, dtype=np.float64):
 
 
 @forbids("naive_layers.conv_forward_naive", "fast_layers.conv_forward_fast")
-def check_conv_forward(fn, cases=CONV_FORWARD_CASES, seed=3):
+def check_conv_forward(fn, cases=CONV_FORWARD_CASES, seed=3, cache=None):
     """Check a convolution forward pass ``fn(x, w, b, conv_param)``.
 
     Checks, in order: the hand-worked example of notebook 03 (known output,
@@ -120,7 +154,9 @@ def check_conv_forward(fn, cases=CONV_FORWARD_CASES, seed=3):
     ``cases`` against :func:`cs231n_layers.conv_forward_naive` (output
     shape and values, tolerance ``FORWARD_TOL`` relative); that ``x`` and
     ``w`` are not modified; and that float32 inputs of the first case's
-    shapes give a float32 output (values within ``FLOAT32_TOL``).
+    shapes give a float32 output (values within ``FLOAT32_TOL``). With
+    ``cache`` (a cache type such as ``ConvNaiveCache``), also that every
+    cache is of that type and holds x, w, b and a copy of conv_param.
 
     Parameters
     ----------
@@ -132,39 +168,52 @@ def check_conv_forward(fn, cases=CONV_FORWARD_CASES, seed=3):
         by default four, with stride 1-2 and pad 0-2.
     seed : int
         Seed of the generator that draws the random inputs.
+    cache : type, optional
+        The named tuple type the cache must be; not checked if None.
 
     Raises
     ------
     ExerciseError
         On an unfinished stub, an exception, a wrong return type, shape or
-        dtype, or the worst element beyond the tolerance.
+        dtype, a modified argument, a wrong cache, or the worst element
+        beyond the tolerance.
     """
     exercise = _name(fn, "conv forward")
     rng = np.random.default_rng(seed)
     x, w, b = SEED_X.copy(), SEED_W.copy(), SEED_B.copy()
     cp = {"stride": 1, "pad": 0}
-    out, _ = _unpack(exercise, call_exercise(exercise, fn, x, w, b, cp),
-                     ("out", "cache"))
+    hand = "the hand-worked example of notebook 03 (stride 1, pad 0)"
+    out, _ = _unpack(exercise, call_case(exercise, hand, fn, x, w, b, cp),
+                     ("out", "cache"), hand)
     worst = compare(exercise, "out", out, SEED_CONV_OUT[None],
-                    FORWARD_TOL, "the hand-worked example of notebook 03")
+                    FORWARD_TOL, hand)
     for case in cases:
         x, w, b, cp = _random_conv(rng, *case)
-        x0, w0 = x.copy(), w.copy()
-        out, _ = _unpack(exercise, call_exercise(exercise, fn, x, w, b, cp),
-                         ("out", "cache"))
-        _check_unchanged(exercise, "x", x0, x)
-        _check_unchanged(exercise, "w", w0, w)
+        where = _conv_where(x, w, cp)
+        x0, w0, b0, cp0 = x.copy(), w.copy(), b.copy(), dict(cp)
+        out, kept = _unpack(exercise,
+                            call_case(exercise, where, fn, x, w, b, cp),
+                            ("out", "cache"), where)
+        _check_cache_type(exercise, kept, cache,
+                          {"x": x0, "w": w0, "b": b0, "conv_param": cp}, where)
+        _check_unchanged(exercise, "x", x0, x, where)
+        _check_unchanged(exercise, "w", w0, w, where)
+        _check_unchanged(exercise, "b", b0, b, where)
+        if cp != cp0:
+            raise ExerciseError(f"{exercise}: your code modified its argument "
+                                f"conv_param ({cp0} became {cp}); in {where}")
         expected, _ = conv_forward_naive(x, w, b, cp)
         worst = max(worst, compare(exercise, "out", out, expected,
-                                    FORWARD_TOL, _conv_where(x, w, cp)))
+                                    FORWARD_TOL, where))
     x, w, b, cp = _random_conv(rng, *cases[0], dtype=np.float32)
-    out, _ = _unpack(exercise, call_exercise(exercise, fn, x, w, b, cp),
-                     ("out", "cache"))
+    where = _conv_where(x, w, cp) + ", float32"
+    out, _ = _unpack(exercise, call_case(exercise, where, fn, x, w, b, cp),
+                     ("out", "cache"), where)
     if getattr(out, "dtype", None) != np.float32:
         raise ExerciseError(
             f"{exercise}: float32 inputs gave a {getattr(out, 'dtype', None)}"
             f" output; keep the inputs' dtype (e.g. np.zeros(..., "
-            f"dtype=x.dtype))"
+            f"dtype=x.dtype)); in {where}"
         )
     expected, _ = conv_forward_naive(*(a.astype(np.float64) for a in (x, w, b)),
                                      cp)
@@ -217,15 +266,16 @@ def check_conv_backward(forward, backward, cases=CONV_BACKWARD_CASES,
         x, w, b, cp = _random_conv(rng, *case)
         where = _conv_where(x, w, cp)
         out, cache = _unpack(fwd_name,
-                             call_exercise(fwd_name, forward, x, w, b, cp),
-                             ("out", "cache"))
+                             call_case(fwd_name, where, forward, x, w, b, cp),
+                             ("out", "cache"), where)
         dout = rng.standard_normal(np.shape(out))
         dout0, x0, w0 = dout.copy(), x.copy(), w.copy()
-        grads = _unpack(exercise, call_exercise(exercise, backward, dout, cache),
-                        ("dx", "dw", "db"))
-        _check_unchanged(exercise, "dout", dout0, dout)
-        _check_unchanged(exercise, "cache (x)", x0, x)
-        _check_unchanged(exercise, "cache (w)", w0, w)
+        grads = _unpack(exercise,
+                        call_case(exercise, where, backward, dout, cache),
+                        ("dx", "dw", "db"), where)
+        _check_unchanged(exercise, "dout", dout0, dout, where)
+        _check_unchanged(exercise, "cache (x)", x0, x, where)
+        _check_unchanged(exercise, "cache (w)", w0, w, where)
         numeric = {
             "dx": lambda v: forward(v, w, b, cp)[0],
             "dw": lambda v: forward(x, v, b, cp)[0],
@@ -276,7 +326,8 @@ def _pool_where(x, pp):
 
 @forbids("naive_layers.max_pool_forward_naive",
          "fast_layers.max_pool_forward_fast")
-def check_max_pool_forward(fn, cases=MAX_POOL_FORWARD_CASES, seed=5):
+def check_max_pool_forward(fn, cases=MAX_POOL_FORWARD_CASES, seed=5,
+                           cache=None):
     """Check a max-pooling forward pass ``fn(x, pool_param)``.
 
     Checks the hand-worked 4x4 example of notebook 03 (2x2 windows with
@@ -284,7 +335,9 @@ def check_max_pool_forward(fn, cases=MAX_POOL_FORWARD_CASES, seed=5):
     tie-free float64 input per entry of ``cases`` against
     :func:`cs231n_layers.max_pool_forward_naive`, that ``x`` is not
     modified, and that float32 stays float32. A maximum is computed
-    exactly, so a correct function is well within ``FORWARD_TOL``.
+    exactly, so a correct function is well within ``FORWARD_TOL``. With
+    ``cache`` (a cache type such as ``MaxPoolNaiveCache``), also that every
+    cache is of that type and holds x and a copy of pool_param.
 
     Parameters
     ----------
@@ -296,21 +349,25 @@ def check_max_pool_forward(fn, cases=MAX_POOL_FORWARD_CASES, seed=5):
         default three, overlapping windows and a negative input included.
     seed : int
         Seed of the generator that draws the inputs.
+    cache : type, optional
+        The named tuple type the cache must be; not checked if None.
 
     Raises
     ------
     ExerciseError
         On an unfinished stub, an exception, a wrong return type, shape or
-        dtype, or a wrong value (naming the worst element).
+        dtype, a modified x, a wrong cache, or a wrong value (naming the
+        worst element).
     """
     exercise = _name(fn, "max pool forward")
     rng = np.random.default_rng(seed)
     for pp, expected in POOL_HAND:
         x = SEED_X[:, :1].copy()
-        out, _ = _unpack(exercise, call_exercise(exercise, fn, x, pp),
-                         ("out", "cache"))
+        where = f"the hand-worked 4x4 example, {_pool_where(x, pp)}"
+        out, _ = _unpack(exercise, call_case(exercise, where, fn, x, pp),
+                         ("out", "cache"), where)
         compare(exercise, "out", out, expected[None, None], FORWARD_TOL,
-                f"the hand-worked 4x4 example, {_pool_where(x, pp)}")
+                where)
     for shape, window, *negative in cases:
         if negative not in ([], ["negative"]):
             raise ValueError(f"check_max_pool_forward: a case's third "
@@ -320,21 +377,25 @@ def check_max_pool_forward(fn, cases=MAX_POOL_FORWARD_CASES, seed=5):
         if negative:
             x = -np.abs(x)
         x0 = x.copy()
-        out, _ = _unpack(exercise, call_exercise(exercise, fn, x, pp),
-                         ("out", "cache"))
-        _check_unchanged(exercise, "x", x0, x)
-        expected, _ = max_pool_forward_naive(x, pp)
         where = _pool_where(x, pp) + (" (all values negative)" if negative
                                       else "")
+        out, kept = _unpack(exercise, call_case(exercise, where, fn, x, pp),
+                            ("out", "cache"), where)
+        _check_cache_type(exercise, kept, cache,
+                          {"x": x0, "pool_param": pp}, where)
+        _check_unchanged(exercise, "x", x0, x, where)
+        expected, _ = max_pool_forward_naive(x, pp)
         compare(exercise, "out", out, expected, FORWARD_TOL, where)
     x = _separated(rng, (1, 2, 4, 4)).astype(np.float32)
-    out, _ = _unpack(exercise, call_exercise(exercise, fn, x, POOL_HAND[0][0]),
-                     ("out", "cache"))
+    where = _pool_where(x, POOL_HAND[0][0]) + ", float32"
+    out, _ = _unpack(exercise,
+                     call_case(exercise, where, fn, x, POOL_HAND[0][0]),
+                     ("out", "cache"), where)
     if getattr(out, "dtype", None) != np.float32:
         raise ExerciseError(
             f"{exercise}: float32 input gave a {getattr(out, 'dtype', None)} "
             f"output; keep the input's dtype (e.g. np.zeros(..., "
-            f"dtype=x.dtype))"
+            f"dtype=x.dtype)); in {where}"
         )
     included = [what for what, present in (
         ("overlapping windows", _overlapping(cases)),
@@ -344,20 +405,60 @@ def check_max_pool_forward(fn, cases=MAX_POOL_FORWARD_CASES, seed=5):
                      f"float32 stays float32")
 
 
+# The hand-worked example with ties: channel 0 of SEED_X, 2x2 windows with
+# stride 2, dout = [[1, 2], [3, 4]]. The top-right window holds two 4s and
+# the bottom-right one two 3s; the first in row-major order wins each.
+TIE_DOUT = np.array([[1.0, 2.0], [3.0, 4.0]])
+TIE_DX = np.array([[0.0, 0.0, 2.0, 0.0],
+                   [1.0, 0.0, 0.0, 0.0],
+                   [3.0, 0.0, 0.0, 4.0],
+                   [0.0, 0.0, 0.0, 0.0]])
+TIE_RULE = ("with tied maxima, the first in row-major order gets the whole "
+            "gradient (np.argmax's rule)")
+
+
+def _first_max_dx(x, dout, pp):
+    """dx of max pooling by the first-maximum rule, by explicit loops."""
+    PH, PW, S = pp["pool_height"], pp["pool_width"], pp["stride"]
+    dx = np.zeros_like(x, dtype=np.float64)
+    N, C, OH, OW = dout.shape
+    for n, c, i, j in np.ndindex(N, C, OH, OW):
+        best = None
+        for a, d in np.ndindex(PH, PW):  # row-major order
+            value = x[n, c, i * S + a, j * S + d]
+            if best is None or value > best[0]:
+                best = (value, a, d)
+        dx[n, c, i * S + best[1], j * S + best[2]] += dout[n, c, i, j]
+    return dx
+
+
+def _check_ties(exercise, fwd_name, forward, backward, x, pp, dout, where):
+    """Compare dx on an input with tied maxima with the first-maximum rule."""
+    where = f"{where}; {TIE_RULE}"
+    out, cache = _unpack(fwd_name, call_case(fwd_name, where, forward, x, pp),
+                         ("out", "cache"), where)
+    dx = call_case(exercise, where, backward, dout, cache)
+    compare(exercise, "dx", dx, _first_max_dx(x, dout, pp), FORWARD_TOL,
+            where)
+
+
 @forbids("naive_layers.max_pool_backward_naive",
          "fast_layers.max_pool_backward_fast")
 def check_max_pool_backward(forward, backward,
                             cases=MAX_POOL_BACKWARD_CASES, seed=9):
-    """Check a max-pooling backward pass against numerical gradients.
+    """Check a max-pooling backward pass: numerical gradients and ties.
 
-    Inputs are tie-free (values at least 0.1 apart, see ``_separated``), so
-    every window has one clear maximum and the numerical gradient of
-    ``sum(forward(x)[0] * dout)`` is exact up to rounding. The default
+    On tie-free inputs (values at least 0.1 apart, see ``_separated``) every
+    window has one clear maximum and the numerical gradient of
+    ``sum(forward(x)[0] * dout)`` is exact up to rounding; the default
     cases include overlapping windows, where one input can be the maximum
     of several windows and must collect all their gradients. Passes when
-    ``rel_error``
-    is below ``GRAD_TOL``; also checks that ``dout`` and ``x`` are not
-    modified.
+    ``rel_error`` is below ``GRAD_TOL``. Where a window holds tied maxima
+    the rule taught in notebook 03 holds: the first maximum in row-major
+    order gets the whole gradient. That is checked on the hand-worked
+    example (two tied windows) and, for each case, on an input of small
+    integers full of ties, against an explicit loop. Also checks that
+    ``dout`` and ``x`` are not modified.
 
     Parameters
     ----------
@@ -373,8 +474,9 @@ def check_max_pool_backward(forward, backward,
     Raises
     ------
     ExerciseError
-        On an unfinished stub, an exception, a wrong return type or shape, or
-        a relative error above ``GRAD_TOL`` (naming the worst element).
+        On an unfinished stub, an exception, a wrong return type or shape, a
+        relative error above ``GRAD_TOL`` (naming the worst element), or a
+        tie broken otherwise than by the first maximum.
     """
     exercise = _name(backward, "max pool backward")
     fwd_name = _name(forward, "max pool forward")
@@ -382,17 +484,29 @@ def check_max_pool_backward(forward, backward,
     worst = 0.0
     for shape, window in cases:
         x, pp = _separated(rng, shape), _pool_param(*window)
-        out, cache = _unpack(fwd_name, call_exercise(fwd_name, forward, x, pp),
-                             ("out", "cache"))
+        where = _pool_where(x, pp)
+        out, cache = _unpack(fwd_name,
+                             call_case(fwd_name, where, forward, x, pp),
+                             ("out", "cache"), where)
         dout = rng.standard_normal(np.shape(out))
         dout0, x0 = dout.copy(), x.copy()
-        dx = call_exercise(exercise, backward, dout, cache)
-        _check_unchanged(exercise, "dout", dout0, dout)
-        _check_unchanged(exercise, "cache (x)", x0, x)
+        dx = call_case(exercise, where, backward, dout, cache)
+        _check_unchanged(exercise, "dout", dout0, dout, where)
+        _check_unchanged(exercise, "cache (x)", x0, x, where)
         num = eval_numerical_gradient_array(lambda v: forward(v, pp)[0], x,
                                             dout)
-        worst = max(worst, _check_gradient(exercise, "dx", dx, num,
-                                           _pool_where(x, pp)))
+        worst = max(worst, _check_gradient(exercise, "dx", dx, num, where))
+    pp = POOL_HAND[0][0]
+    _check_ties(exercise, fwd_name, forward, backward, SEED_X[:, :1].copy(),
+                pp, TIE_DOUT[None, None].copy(),
+                f"the hand-worked 4x4 example, {_pool_where(SEED_X[:, :1], pp)}"
+                f", dout = [[1, 2], [3, 4]]")
+    for shape, window in cases:
+        x = rng.integers(0, 3, size=shape).astype(np.float64)
+        pp = _pool_param(*window)
+        dout = rng.standard_normal(max_pool_forward_naive(x, pp)[0].shape)
+        _check_ties(exercise, fwd_name, forward, backward, x, pp, dout,
+                    f"{_pool_where(x, pp)}, values drawn from 0, 1, 2")
     what = ("overlapping windows included" if _overlapping(cases) else
             "no overlapping windows")
     passed(exercise, f"dx matches the numerical gradient on tie-free inputs "

@@ -11,6 +11,7 @@ import numpy as np
 
 from cs231n_layers.checks._core import (
     ExerciseError,
+    call_case,
     call_exercise,
     compare,
     forbids,
@@ -71,16 +72,20 @@ def _shifted_sum(X, K):
     return Y
 
 
-def _call_corr2d(fn, X, K):
+def _call_corr2d(fn, X, K, label):
     """Call the student's corr2d on copies and check it left them alone.
 
     Copies, so that code that does modify its input cannot spoil the
-    checker's own examples for the checks that run after it.
+    checker's own examples for the checks that run after it. A failure
+    names the case, ``label``.
     """
     X_given, K_given = X.copy(), K.copy()
-    Y = call_exercise("corr2d", fn, X_given, K_given)
+    where = (f"{label}: X of shape {X.shape} {X.dtype}, K of shape "
+             f"{K.shape} {K.dtype}")
+    Y = call_case("corr2d", where, fn, X_given, K_given)
     if not (np.array_equal(X, X_given) and np.array_equal(K, K_given)):
-        raise ExerciseError("corr2d: your code modified its input X or K")
+        raise ExerciseError(f"corr2d: your code modified its input X or K; "
+                            f"in {where}")
     return Y
 
 
@@ -110,22 +115,24 @@ def check_corr2d(fn, cases=_SHAPES, seed=101):
     Raises
     ------
     ExerciseError
-        If ``fn`` is unfinished, raises, returns a wrong shape, a non-float
-        array, or an element off by more than ``1e-10 * max(1, |expected|)``
-        (``1e-5`` in float32; integer examples must match exactly).
+        If ``fn`` is unfinished, raises, modifies X or K, returns a wrong
+        shape, a dtype other than the docstring's (float64 for integer
+        inputs, the inputs' float type otherwise), or an element off by more
+        than ``1e-10 * max(1, |expected|)`` (``1e-5`` in float32; integer
+        examples must match exactly).
     """
     name = "corr2d"
     examples = [(_X_D2L, _K_D2L, _Y_D2L, "D2L's example"),
                 (_X_TALL, _K_TALL, _Y_TALL, "2x1 kernel"),
                 (_X_WIDE, _K_WIDE, _Y_WIDE, "2x3 kernel")]
     for X, K, expected, label in examples:
-        Y = _call_corr2d(fn, X, K)
+        Y = _call_corr2d(fn, X, K, label)
         compare(name, "Y", Y, expected, 0.0, label)
-        if not np.issubdtype(np.asarray(Y).dtype, np.floating):
+        if np.asarray(Y).dtype != np.float64:
             raise ExerciseError(
-                f"{name}: for integer inputs the output should be floating "
-                f"point (e.g. float64), got dtype {np.asarray(Y).dtype}; "
-                f"create Y with a float dtype"
+                f"{name}: for integer inputs the output should be float64, "
+                f"got dtype {np.asarray(Y).dtype}; create Y with a float "
+                f"dtype ({label})"
             )
     gen = np.random.default_rng(seed)
     singles = 0  # float32 cases
@@ -136,8 +143,13 @@ def check_corr2d(fn, cases=_SHAPES, seed=101):
                              f"not {dtype}")
         X = gen.standard_normal(x_shape).astype(dtype)
         K = gen.standard_normal(k_shape).astype(dtype)
-        Y = _call_corr2d(fn, X, K)
         label = f"X {x_shape}, K {k_shape}"
+        Y = _call_corr2d(fn, X, K, f"random case {label}")
+        if getattr(Y, "dtype", None) != dtype:
+            raise ExerciseError(
+                f"{name}: {dtype} inputs gave Y of dtype "
+                f"{getattr(Y, 'dtype', type(Y).__name__)}; keep the inputs' "
+                f"float type (np.result_type(X, K)); in random case {label}")
         if dtype == np.float32:
             singles += 1
             compare(name, "Y", Y, _shifted_sum(X, K), 1e-5,
@@ -241,25 +253,67 @@ def _half_mse(X, Y, K):
     return 0.5 * np.mean(R ** 2)
 
 
-def _check_one_kernel(fn, X, K_true, label, learning_rate, num_steps, seed):
-    """Run the student's learn_kernel on Y = corr2d(X, K_true) and judge."""
-    name = "learn_kernel"
-    Y = _corr2d_reference(X, K_true)
-    out = call_exercise(name, fn, X, Y, K_true.shape,
-                        learning_rate=learning_rate, num_steps=num_steps,
-                        rng=np.random.default_rng(seed))
+def _reference_descent(X, Y, kernel_shape, learning_rate, num_steps, rng):
+    """What learn_kernel's docstring describes, step by step: the start
+    0.1 * rng.standard_normal(kernel_shape), then num_steps updates, each
+    loss recorded before its update. Returns (K, losses) as an array."""
+    K = 0.1 * rng.standard_normal(kernel_shape)
+    losses = []
+    for _ in range(num_steps):
+        R = _corr2d_reference(X, K) - Y
+        losses.append(0.5 * np.mean(R ** 2))
+        K = K - learning_rate * _corr2d_reference(X, R) / R.size
+    return K, np.array(losses)
+
+
+def _learn_kernel_result(name, out, kernel_shape, num_steps, label):
+    """Check the structure of learn_kernel's result; return (K, losses)."""
     if not (isinstance(out, tuple) and len(out) == 2):
         raise ExerciseError(
             f"{name}: should return a tuple (K, losses), got "
-            f"{type(out).__name__}"
+            f"{type(out).__name__} ({label})"
         )
     K, losses = out
+    if not isinstance(K, np.ndarray) or K.shape != tuple(kernel_shape):
+        got = (f"shape {K.shape}" if isinstance(K, np.ndarray)
+               else type(K).__name__)
+        raise ExerciseError(
+            f"{name}: K should be an array of shape {tuple(kernel_shape)}, "
+            f"got {got} ({label})"
+        )
+    if not isinstance(losses, list) or not all(
+            isinstance(v, (float, np.floating)) for v in losses):
+        got = (type(losses).__name__ if not isinstance(losses, list) else
+               "a list holding " + ", ".join(sorted(
+                   {type(v).__name__ for v in losses})))
+        raise ExerciseError(
+            f"{name}: losses should be a list of floats, got {got} ({label});"
+            f" append float(...) of each loss"
+        )
     losses = np.asarray(losses, dtype=np.float64)
     if losses.shape != (num_steps,):
         raise ExerciseError(
             f"{name}: losses should hold one value per step, shape "
             f"({num_steps},), got shape {losses.shape} ({label})"
         )
+    return K, losses
+
+
+def _check_one_kernel(fn, X, K_true, label, learning_rate, num_steps, seed):
+    """Run the student's learn_kernel on Y = corr2d(X, K_true) and judge."""
+    name = "learn_kernel"
+    Y = _corr2d_reference(X, K_true)
+    X_given, Y_given = X.copy(), Y.copy()
+    where = (f"{label}, learning_rate={learning_rate}, "
+             f"num_steps={num_steps}, rng=np.random.default_rng({seed})")
+    out = call_case(name, where, fn, X_given, Y_given, K_true.shape,
+                    learning_rate=learning_rate, num_steps=num_steps,
+                    rng=np.random.default_rng(seed))
+    if not (np.array_equal(X, X_given) and np.array_equal(Y, Y_given)):
+        raise ExerciseError(f"{name}: your code modified its input X or Y "
+                            f"({label})")
+    K, losses = _learn_kernel_result(name, out, K_true.shape, num_steps,
+                                     label)
     if not np.all(np.isfinite(losses)):
         t = int(np.argmin(np.isfinite(losses)))
         raise ExerciseError(
@@ -275,7 +329,22 @@ def _check_one_kernel(fn, X, K_true, label, learning_rate, num_steps, seed):
             f"small a learning rate gradient descent should only go down: "
             f"check the sign and scale of the gradient"
         )
-    K = np.asarray(K)
+    K_ref, ref = _reference_descent(X, Y, K_true.shape, learning_rate,
+                                    num_steps, np.random.default_rng(seed))
+    start = (f"the starting kernel 0.1 * rng.standard_normal({K_true.shape})"
+             f" has loss {ref[0]:.6g}")
+    if abs(losses[0] - ref[0]) > 1e-8 * ref[0]:
+        after = num_steps > 1 and abs(losses[0] - ref[1]) <= 1e-8 * ref[1]
+        hint = (" and losses[0] is the loss after the first update: record "
+                "each loss before its update" if after else
+                "; start from K = 0.1 * rng.standard_normal(kernel_shape) "
+                "and record each loss before its update")
+        raise ExerciseError(
+            f"{name}: losses[0] is {losses[0]:.6g}, but {start}{hint} "
+            f"(losses[t] is L(K) just before update t; {label})"
+        )
+    compare(name, "losses", losses, ref, 1e-6, where)
+    compare(name, "K", K, K_ref, 1e-6, where)
     worst = compare(name, "K", K, K_true, 0.05, label)
     final = _half_mse(X, Y, K)
     if final > losses[-1] * (1 + 1e-9) + 1e-15:
@@ -287,17 +356,38 @@ def _check_one_kernel(fn, X, K_true, label, learning_rate, num_steps, seed):
     return worst
 
 
+def _check_default_rng(fn, X, K_true):
+    """Without rng, learn_kernel starts from np.random.default_rng(0)."""
+    name = "learn_kernel"
+    Y = _corr2d_reference(X, K_true)
+    where = "the edge image, no rng given, num_steps=3"
+    out = call_case(name, where, fn, X.copy(), Y, K_true.shape, num_steps=3)
+    _, losses = _learn_kernel_result(name, out, K_true.shape, 3, where)
+    _, ref = _reference_descent(X, Y, K_true.shape, 0.5, 3,
+                                np.random.default_rng(0))
+    if not np.allclose(losses, ref, rtol=1e-8, atol=0):
+        raise ExerciseError(
+            f"{name}: without an rng the losses are {losses.round(6)}, "
+            f"expected {ref.round(6)}; the default is "
+            f"np.random.default_rng(0) and learning_rate=0.5 ({where})"
+        )
+
+
 def check_learn_kernel(fn, cases=(), seed=0):
     """Check ``fn(X, Y, kernel_shape, learning_rate, num_steps, rng)``.
 
     Runs the student's gradient descent on the edge data of the notebook:
     X is a 6x8 image of ones with a black band in columns 2..5 and
     ``Y = corr2d(X, [[1, -1]])``, with ``learning_rate=0.5`` and
-    ``num_steps=200``. It must return ``(K, losses)`` with one loss per step,
-    losses that never go up, a last loss no smaller than the returned
-    kernel's loss, and K within 0.05 of ``[[1, -1]]`` element by element.
-    The same holds for each of ``cases``, a kernel to recover from a random
-    standard-normal image.
+    ``num_steps=200``. It must return ``(K, losses)``: K an array of the
+    kernel's shape, losses a list of floats, one per step, that never go
+    up, K within 0.05 of ``[[1, -1]]`` element by element. The docstring's
+    rules are held to 1e-6: the start ``0.1 * rng.standard_normal(shape)``
+    and ``losses[t]`` the loss just *before* update t (compared with the
+    checker's own descent), X and Y left unchanged, and, with no ``rng``,
+    the start drawn from ``np.random.default_rng(0)``. The same holds for
+    each of ``cases``, a kernel to recover from a random standard-normal
+    image.
 
     Parameters
     ----------
@@ -313,7 +403,9 @@ def check_learn_kernel(fn, cases=(), seed=0):
     ------
     ExerciseError
         If ``fn`` is unfinished, raises, returns the wrong structure, the
-        loss increases, or a learned element is off by more than 0.05.
+        loss increases, a loss is recorded after its update (or otherwise
+        differs from the described descent), an input is modified, or a
+        learned element is off by more than 0.05.
     """
     X = np.ones((6, 8))
     X[:, 2:6] = 0.0
@@ -330,6 +422,8 @@ def check_learn_kernel(fn, cases=(), seed=0):
         worst = max(worst, _check_one_kernel(fn, X, K_true, label,
                                              learning_rate=0.5,
                                              num_steps=200, seed=k))
+    _check_default_rng(fn, runs[0][0], runs[0][1])
     what = "the kernel" if len(runs) == 1 else f"all {len(runs)} kernels"
     passed("learn_kernel", f"recovered {what} (worst error {worst:.0e} <= "
-                           f"5e-02), the loss never rises")
+                           f"5e-02); each loss recorded before its update, "
+                           f"the loss never rises")

@@ -19,7 +19,7 @@ from cs231n_layers.checks._core import (
     FORWARD_TOL,
     GRAD_TOL,
     ExerciseError,
-    call_exercise,
+    call_case,
     compare,
     forbids,
     passed,
@@ -30,6 +30,7 @@ from cs231n_layers.checks._core import require_unchanged as _check_unchanged
 from cs231n_layers.checks._core import unpack as _unpack
 from cs231n_layers.gradient_check import eval_numerical_gradient_array
 from cs231n_layers.normalization import (
+    NormCache,
     batchnorm_forward,
     spatial_batchnorm_forward,
     spatial_groupnorm_backward,
@@ -114,11 +115,11 @@ def check_batchnorm_backward_alt(backward, cases=BN_BACKWARD_CASES, seed=61):
         out, cache = forward(x, gamma, beta, {"mode": "train"})
         dout = rng.standard_normal(out.shape)
         dout0, x_hat0 = dout.copy(), cache.x_hat.copy()
-        result = call_exercise(exercise, backward, dout, cache)
-        grads = _unpack(exercise, result, ("dx", "dgamma", "dbeta"))
-        _check_unchanged(exercise, "dout", dout0, dout)
-        _check_unchanged(exercise, "cache.x_hat", x_hat0, cache.x_hat)
         where = f"{forward.__name__} of x with shape {shape}, train mode"
+        result = call_case(exercise, where, backward, dout, cache)
+        grads = _unpack(exercise, result, ("dx", "dgamma", "dbeta"), where)
+        _check_unchanged(exercise, "dout", dout0, dout, where)
+        _check_unchanged(exercise, "cache.x_hat", x_hat0, cache.x_hat, where)
         numeric = {
             "dx": lambda v: forward(v, gamma, beta, {"mode": "train"})[0],
             "dgamma": lambda v: forward(x, v, beta, {"mode": "train"})[0],
@@ -131,10 +132,11 @@ def check_batchnorm_backward_alt(backward, cases=BN_BACKWARD_CASES, seed=61):
                                                where))
     x, gamma, beta = _inputs(rng, (3, 4), np.float32)
     out, cache = batchnorm_forward(x, gamma, beta, {"mode": "train"})
-    result = call_exercise(exercise, backward, np.ones_like(out), cache)
+    where = "batchnorm_forward of float32 x with shape (3, 4), train mode"
+    result = call_case(exercise, where, backward, np.ones_like(out), cache)
     for what, grad in zip(("dx", "dgamma", "dbeta"),
                           _unpack(exercise, result, ("dx", "dgamma",
-                                                     "dbeta"))):
+                                                     "dbeta"), where)):
         _check_float32(exercise, what, grad)
     spatial = sum(len(shape) == 4 for shape in cases)
     what = f"{len(cases)} batches" + (f", {spatial} of them spatial"
@@ -154,9 +156,14 @@ SBN_CASES = (((2, 3, 4, 5), {}),
 def _sbn_step(exercise, fn, x, gamma, beta, param, ref_param, where):
     """One call of ``fn`` and of the package, compared; the worst error."""
     x0 = x.copy()
-    result = call_exercise(exercise, fn, x, gamma, beta, param)
-    out, _ = _unpack(exercise, result, ("out", "cache"))
-    _check_unchanged(exercise, "x", x0, x)
+    result = call_case(exercise, where, fn, x, gamma, beta, param)
+    out, cache = _unpack(exercise, result, ("out", "cache"), where)
+    if not isinstance(cache, NormCache):
+        raise ExerciseError(
+            f"{exercise}: the cache should be the NormCache that "
+            f"batchnorm_forward returns, got {type(cache).__name__}; in "
+            f"{where}")
+    _check_unchanged(exercise, "x", x0, x, where)
     expected, _ = spatial_batchnorm_forward(x, gamma, beta, ref_param)
     worst = compare(exercise, "out", out, expected, FORWARD_TOL, where)
     for key in ("running_mean", "running_var"):
@@ -181,7 +188,8 @@ def check_spatial_batchnorm_forward(fn, cases=SBN_CASES, seed=65):
     :func:`cs231n_layers.spatial_batchnorm_forward` run on a separate
     ``bn_param``: the output (tolerance ``FORWARD_TOL``, relative) and the
     running mean and variance stored in ``bn_param`` after the call. Also
-    checks that x is not modified and that float32 stays float32.
+    checks that the cache is a ``NormCache`` (what batch norm's forward
+    pass returns), that x is not modified and that float32 stays float32.
 
     Parameters
     ----------
@@ -217,9 +225,10 @@ def check_spatial_batchnorm_forward(fn, cases=SBN_CASES, seed=65):
             worst = max(worst, _sbn_step(exercise, fn, x, gamma, beta, param,
                                          ref_param, where))
     x, gamma, beta = _inputs(rng, (2, 3, 2, 2), np.float32)
-    result = call_exercise(exercise, fn, x, gamma, beta, {"mode": "train"})
+    where = "float32 x of shape (2, 3, 2, 2), train mode"
+    result = call_case(exercise, where, fn, x, gamma, beta, {"mode": "train"})
     _check_float32(exercise, "out", _unpack(exercise, result,
-                                            ("out", "cache"))[0])
+                                            ("out", "cache"), where)[0])
     passed(exercise, f"{len(cases)} cases, train and test mode: out and running "
                      f"statistics match the package, worst error "
                      f"{worst:.0e} (tolerance {FORWARD_TOL:.0e}); float32 "
@@ -312,11 +321,12 @@ def check_spatial_groupnorm_forward(fn, cases=GN_CASES, seed=69):
     exercise = _name(fn, "spatial groupnorm forward")
     rng = np.random.default_rng(seed)
     worst, grad_worst = 0.0, 0.0
-    result = call_exercise(exercise, fn, SEED_GN_X.copy(), np.ones(4),
-                           np.zeros(4), 2, {})
-    out, _ = _unpack(exercise, result, ("out", "cache"))
-    worst = compare(exercise, "out", out, SEED_GN_OUT, FORWARD_TOL,
-                    "the hand-worked example of notebook 06")
+    hand = ("the hand-worked example of notebook 06 (x of shape "
+            "(1, 4, 1, 2), G=2)")
+    result = call_case(exercise, hand, fn, SEED_GN_X.copy(), np.ones(4),
+                       np.zeros(4), 2, {})
+    out, _ = _unpack(exercise, result, ("out", "cache"), hand)
+    worst = compare(exercise, "out", out, SEED_GN_OUT, FORWARD_TOL, hand)
     for shape, G, cs231n_shape, gn_param in cases:
         x, gamma, beta = _inputs(rng, shape)
         if cs231n_shape:
@@ -324,12 +334,16 @@ def check_spatial_groupnorm_forward(fn, cases=GN_CASES, seed=69):
         where = (f"x of shape {shape}, G={G}, gamma of shape {gamma.shape}, "
                  f"gn_param {gn_param}")
         before = [a.copy() for a in (x, gamma, beta)]
-        result = call_exercise(exercise, fn, x, gamma, beta, G,
-                               dict(gn_param))
-        out, cache = _unpack(exercise, result, ("out", "cache"))
+        given = dict(gn_param)
+        result = call_case(exercise, where, fn, x, gamma, beta, G, given)
+        out, cache = _unpack(exercise, result, ("out", "cache"), where)
         for what, old, new in zip(("x", "gamma", "beta"), before,
                                   (x, gamma, beta)):
-            _check_unchanged(exercise, what, old, new)
+            _check_unchanged(exercise, what, old, new, where)
+        if given != gn_param:
+            raise ExerciseError(
+                f"{exercise}: your code modified its argument gn_param "
+                f"({gn_param} became {given}); in {where}")
         expected = _groupnorm_reference(x, gamma, beta, G,
                                         gn_param.get("eps", 1e-5))
         worst = max(worst, compare(exercise, "out", out, expected,
@@ -337,9 +351,10 @@ def check_spatial_groupnorm_forward(fn, cases=GN_CASES, seed=69):
         grad_worst = max(grad_worst, _check_gn_cache(
             exercise, cache, x, gamma, beta, G, gn_param, where, rng))
     x, gamma, beta = _inputs(rng, (2, 4, 2, 2), np.float32)
-    result = call_exercise(exercise, fn, x, gamma, beta, 2, {})
+    where = "float32 x of shape (2, 4, 2, 2), G=2"
+    result = call_case(exercise, where, fn, x, gamma, beta, 2, {})
     _check_float32(exercise, "out", _unpack(exercise, result,
-                                            ("out", "cache"))[0])
+                                            ("out", "cache"), where)[0])
     groups = ", ".join(f"G={G}" for _, G, _, _ in cases)
     passed(exercise, f"the hand-worked example and {len(cases)} cases "
                      f"({groups}) match, worst error {worst:.0e} (tolerance "
