@@ -119,9 +119,8 @@ def col2im(cols, x_shape, kernel_height, kernel_width, stride=1, pad=0):
     ----------
     cols : ndarray, shape (N*OH*OW, C*KH*KW), floating point
         In im2col's layout, stored in either memory order.
-    x_shape : tuple (N, C, H, W)
-    kernel_height, kernel_width, stride, pad : int
-        As passed to :func:`im2col`.
+    x_shape, kernel_height, kernel_width, stride, pad
+        (N, C, H, W) and the ints passed to :func:`im2col`.
 
     Returns
     -------
@@ -129,16 +128,17 @@ def col2im(cols, x_shape, kernel_height, kernel_width, stride=1, pad=0):
     """
     N, C, H, W, KH, KW, S, P, OH, OW = _col2im_args(
         cols, x_shape, kernel_height, kernel_width, stride, pad)
-    # im2col's offset loop run backwards: view cols as (N, C, KH, KW, OH, OW)
-    # blocks, add each offset's block into a strided slice of a zero padded
-    # image (dtype of cols), crop the pad.
+    # blocks[n, c, a, d]: the (OH, OW) block of kernel offset (a, d), a view
     if cols.flags.c_contiguous:
         blocks = cols.reshape(N, OH, OW, C, KH, KW)
         blocks = blocks.transpose(0, 3, 4, 5, 1, 2)
     else:  # column-major, as im2col returns it: cols.T is C-contiguous
         blocks = cols.T.reshape(C, KH, KW, N, OH, OW)
         blocks = blocks.transpose(3, 0, 1, 2, 4, 5)
+    # Your part: im2col's offset loop run backwards. Add each offset's block
+    # into a strided slice of a zero padded image (dtype of cols), then crop.
     xp = np.zeros((N, C, H + 2 * P, W + 2 * P), dtype=cols.dtype)
-    for a, d in np.ndindex(KH, KW):
-        xp[:, :, a:a + S * OH:S, d:d + S * OW:S] += blocks[:, :, a, d]
+    for a in range(KH):
+        for d in range(KW):
+            xp[:, :, a:a + S * OH:S, d:d + S * OW:S] += blocks[:, :, a, d]
     return xp[:, :, P:P + H, P:P + W]
