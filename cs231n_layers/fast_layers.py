@@ -162,7 +162,7 @@ def _conv_forward(x, w, b, S, P, workspace=None):
     return out.reshape(N, F, OH, OW), cols
 
 
-def conv_forward_fast(x, w, b, conv_param):
+def conv_forward_fast(x, w, b, conv_param, *, workspace=None):
     """Convolution forward pass as one strided copy and one matrix product.
 
     Same contract as :func:`conv_forward_naive`. Every receptive field is
@@ -177,6 +177,8 @@ def conv_forward_fast(x, w, b, conv_param):
     w : ndarray, shape (F, C, KH, KW)
     b : ndarray, shape (F,)
     conv_param : dict ``{'stride': S, 'pad': P}``
+    workspace : dict or None, keyword-only
+        Reuses its arrays across calls; out and cache live in it then.
 
     Returns
     -------
@@ -195,7 +197,7 @@ def conv_forward_fast(x, w, b, conv_param):
     dtype = np.result_type(x, w, b)  # as the naive version: float32 stays
     out, cols = _conv_forward(x.astype(dtype, copy=False),
                               w.astype(dtype, copy=False),
-                              b.astype(dtype, copy=False), S, P)
+                              b.astype(dtype, copy=False), S, P, workspace)
     return out, ConvFastCache(x, w, b, dict(conv_param), cols)
 
 
@@ -272,7 +274,7 @@ def _conv_backward(dout, cache, *, need_dx=True):
             db.astype(b.dtype, copy=False))
 
 
-def conv_backward_fast(dout, cache):
+def conv_backward_fast(dout, cache, *, need_dx=True):
     """Backward pass of :func:`conv_forward_fast`.
 
     With ``D[n]`` the upstream gradient of sample n laid out as a
@@ -286,6 +288,8 @@ def conv_backward_fast(dout, cache):
     dout : ndarray, shape (N, F, OH, OW)
     cache : ConvFastCache ``(x, w, b, conv_param, cols)``
         From :func:`conv_forward_fast` only (any other raises TypeError).
+    need_dx : bool, keyword-only
+        False skips the col2im half of the work; dx is then None.
 
     Returns
     -------
@@ -303,7 +307,7 @@ def conv_backward_fast(dout, cache):
     (N, C, _, _), (F, _, KH, KW) = x.shape, w.shape
     check_cached_array(cols, "cols", (N, C * KH * KW, OH * OW), "f", func)
     check_dout(dout, (N, F, OH, OW), func)
-    return _conv_backward(dout, cache)
+    return _conv_backward(dout, cache, need_dx=bool(need_dx))
 
 
 # --------------------------------------------------------------- pooling
@@ -424,7 +428,7 @@ def max_pool_forward_fast(x, pool_param):
     return out, MaxPoolFastCache(x, dict(pool_param), argmax)
 
 
-def max_pool_backward_fast(dout, cache):
+def max_pool_backward_fast(dout, cache, *, out=None):
     """Backward pass of :func:`max_pool_forward_fast`.
 
     Each window's upstream gradient goes to the offset recorded in
@@ -436,6 +440,8 @@ def max_pool_backward_fast(dout, cache):
     cache : MaxPoolFastCache ``(x, pool_param, argmax)``
         From :func:`max_pool_forward_fast` only (any other raises TypeError;
         the naive cache has no argmax).
+    out : ndarray of x's shape and dtype, or None, keyword-only
+        Where dx is written (and returned).
 
     Returns
     -------
@@ -451,7 +457,11 @@ def max_pool_backward_fast(dout, cache):
     shape = (x.shape[0], x.shape[1], OH, OW)
     check_cached_array(argmax, "argmax", shape, "u", func)
     check_dout(dout, shape, func)
-    return _max_pool_backward(dout, argmax, x.shape, x.dtype, PH, PW, S)
+    if out is not None and not (isinstance(out, np.ndarray) and (
+            out.shape, out.dtype) == (x.shape, x.dtype)):
+        raise TypeError(f"{func}: out must be an array of x's shape "
+                        f"{x.shape} and dtype {x.dtype}")
+    return _max_pool_backward(dout, argmax, x.shape, x.dtype, PH, PW, S, out)
 
 
 def avg_pool_forward_fast(x, pool_param):
