@@ -89,8 +89,8 @@ def conv_relu_pool_forward(x, w, b, conv_param, pool_param, *,
     pool_param : dict ``{'pool_height': PH, 'pool_width': PW, 'stride': S}``
     workspace : dict or None, keyword-only
         Handed to :func:`conv_forward_fast`, which reuses its arrays from
-        call to call; ``out`` and the cache then live in it, and the next
-        call with the same workspace overwrites them.
+        call to call; the cache then lives in it, and the next call
+        with the same workspace overwrites it.
 
     Returns
     -------
