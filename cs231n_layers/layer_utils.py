@@ -2,22 +2,13 @@
 # by tools/nbexport.py: do not edit. Edit the notebook's
 # `#| export layer_utils` cells, then run `make export`.
 """Sandwich layers: common chains of layers as one forward and one backward."""
-from cs231n_layers._validation import (
-    check_cache,
-    conv_shapes,
-    errors_named,
-    pool_shapes,
-)
+from cs231n_layers._validation import check_cache, errors_named
 from cs231n_layers.caches import (
     AffineReluCache,
     ConvReluCache,
     ConvReluPoolCache,
 )
 from cs231n_layers.fast_layers import (
-    _conv_backward,
-    _conv_forward,
-    _max_pool_backward,
-    _max_pool_forward,
     conv_backward_fast,
     conv_forward_fast,
     max_pool_backward_fast,
@@ -35,10 +26,10 @@ from cs231n_layers.layers import (
 __all__ = [
     "affine_relu_forward",
     "affine_relu_backward",
-    "conv_relu_forward",
-    "conv_relu_backward",
     "conv_relu_pool_forward",
     "conv_relu_pool_backward",
+    "conv_relu_forward",
+    "conv_relu_backward",
 ]
 
 
@@ -93,6 +84,77 @@ def affine_relu_backward(dout, cache):
         return affine_backward(da, affine_cache)
 
 
+def conv_relu_pool_forward(x, w, b, conv_param, pool_param, *,
+                           workspace=None):
+    """Fast convolution, ReLU and max pooling, computed pool-first.
+
+    Max pooling and ReLU commute, so pooling before the ReLU gives the
+    output of conv - ReLU - pool while the ReLU sees fewer values.
+
+    Parameters
+    ----------
+    x : ndarray, shape (N, C, H, W)
+    w : ndarray, shape (F, C, KH, KW)
+    b : ndarray, shape (F,)
+    conv_param : dict ``{'stride': S, 'pad': P}``
+    pool_param : dict ``{'pool_height': PH, 'pool_width': PW, 'stride': S}``
+    workspace : dict or None, keyword-only
+        Handed to :func:`conv_forward_fast`, which reuses its arrays from
+        call to call; the cache then lives in it, and the next call
+        with the same workspace overwrites it.
+
+    Returns
+    -------
+    out : ndarray, shape (N, F, OH', OW') after pooling
+    cache : ConvReluPoolCache ``(conv_cache, relu_cache, pool_cache)``
+        The pooling's cache holds the convolution's output; the ReLU's
+        holds the pooled values.
+
+    Notes
+    -----
+    Introduced in notebook 05_three_layer_convnet.
+    """
+    with errors_named("conv_relu_pool_forward"):
+        a, conv_cache = conv_forward_fast(x, w, b, conv_param,
+                                          workspace=workspace)
+        pooled, pool_cache = max_pool_forward_fast(a, pool_param)
+        out, relu_cache = relu_forward(pooled)
+    return out, ConvReluPoolCache(conv_cache, relu_cache, pool_cache)
+
+
+def conv_relu_pool_backward(dout, cache, *, need_dx=True):
+    """Backward pass of :func:`conv_relu_pool_forward`.
+
+    Parameters
+    ----------
+    dout : ndarray, shape (N, F, OH', OW')
+        Upstream gradient, the shape of the pooled output.
+    cache : ConvReluPoolCache ``(conv_cache, relu_cache, pool_cache)``
+        From :func:`conv_relu_pool_forward` only (TypeError otherwise).
+    need_dx : bool, keyword-only
+        False skips the gradient with respect to x and returns None for
+        it: a network's first layer never needs it.
+
+    Returns
+    -------
+    dx : ndarray, shape (N, C, H, W), or None
+    dw : ndarray, shape (F, C, KH, KW)
+    db : ndarray, shape (F,)
+
+    Notes
+    -----
+    Introduced in notebook 05_three_layer_convnet.
+    """
+    func = "conv_relu_pool_backward"
+    conv_cache, relu_cache, pool_cache = check_cache(cache, ConvReluPoolCache,
+                                                     func)
+    # Inside `with errors_named(func):` an error of a piece names func too.
+    with errors_named(func):
+        dpooled = relu_backward(dout, relu_cache)
+        da = max_pool_backward_fast(dpooled, pool_cache)
+        return conv_backward_fast(da, conv_cache, need_dx=need_dx)
+
+
 def conv_relu_forward(x, w, b, conv_param):
     """Fast convolution followed by a ReLU.
 
@@ -142,125 +204,3 @@ def conv_relu_backward(dout, cache):
     with errors_named(func):
         da = relu_backward(dout, relu_cache)
         return conv_backward_fast(da, conv_cache)
-
-
-def conv_relu_pool_forward(x, w, b, conv_param, pool_param):
-    """Fast convolution, ReLU, then fast max pooling.
-
-    Parameters
-    ----------
-    x : ndarray, shape (N, C, H, W)
-    w : ndarray, shape (F, C, KH, KW)
-    b : ndarray, shape (F,)
-    conv_param : dict ``{'stride': S, 'pad': P}``
-    pool_param : dict ``{'pool_height': PH, 'pool_width': PW, 'stride': S}``
-
-    Returns
-    -------
-    out : ndarray, shape (N, F, OH', OW') after pooling
-    cache : ConvReluPoolCache ``(conv_cache, relu_cache, pool_cache)``
-
-    Notes
-    -----
-    ThreeLayerConvNet trains with :func:`_conv_relu_pool_train_forward`,
-    which pools before the ReLU: the same output, computed faster.
-
-    Introduced in notebook 05_three_layer_convnet.
-    """
-    with errors_named("conv_relu_pool_forward"):
-        a, conv_cache = conv_forward_fast(x, w, b, conv_param)
-        r, relu_cache = relu_forward(a)
-        out, pool_cache = max_pool_forward_fast(r, pool_param)
-    return out, ConvReluPoolCache(conv_cache, relu_cache, pool_cache)
-
-
-def conv_relu_pool_backward(dout, cache):
-    """Backward pass of :func:`conv_relu_pool_forward`.
-
-    Parameters
-    ----------
-    dout : ndarray, shape (N, F, OH', OW')
-        Upstream gradient, the shape of the pooled output.
-    cache : ConvReluPoolCache ``(conv_cache, relu_cache, pool_cache)``
-        From :func:`conv_relu_pool_forward` only (TypeError otherwise).
-
-    Returns
-    -------
-    dx : ndarray, shape (N, C, H, W)
-    dw : ndarray, shape (F, C, KH, KW)
-    db : ndarray, shape (F,)
-
-    Notes
-    -----
-    Introduced in notebook 05_three_layer_convnet.
-    """
-    func = "conv_relu_pool_backward"
-    conv_cache, relu_cache, pool_cache = check_cache(cache, ConvReluPoolCache,
-                                                     func)
-    # The forward order reversed: pooling backward (dout has the pooled
-    # shape), then ReLU backward, then convolution backward (dx, dw, db).
-    # (Inside `with errors_named(func):` an error of a piece names func too.)
-    with errors_named(func):
-        dr = max_pool_backward_fast(dout, pool_cache)
-        da = relu_backward(dr, relu_cache)
-        return conv_backward_fast(da, conv_cache)
-
-
-# ------------------------------------------- the training path of the model
-#
-# ThreeLayerConvNet.loss runs its conv - relu - pool layer through the two
-# functions below. They compute what conv_relu_pool_forward and
-# conv_relu_pool_backward compute, but
-#   * pool before the ReLU: the two commute (ReLU never reverses the order
-#     of two numbers), and the ReLU then handles a quarter of the values;
-#   * reuse the convolution's big arrays from one training step to the next
-#     (a workspace dict: see fast_layers._scratch for why), and
-#   * skip the gradient with respect to x, which training never needs.
-
-def _conv_relu_pool_train_forward(x, w, b, conv_param, pool_param,
-                                  workspace):
-    """:func:`conv_relu_pool_forward`, pooling first, in ``workspace``.
-
-    Returns the same ``out``. ``x``, ``w`` and ``b`` must share one float
-    dtype. The cache ``(conv_cache, pool_cache, relu_cache)`` refers to
-    arrays in the workspace, which the next call overwrites.
-
-    Notes
-    -----
-    Introduced in notebook 05_three_layer_convnet.
-    """
-    func = "conv_relu_pool_forward"
-    S, P, _, _ = conv_shapes(x, w, b, conv_param, func)
-    a, cols = _conv_forward(x, w, b, S, P, workspace)
-    # a's values need no check of their own: a nan or an inf among them
-    # reaches the pooled values, which relu_forward checks.
-    PH, PW, PS, OH, OW = pool_shapes(a, pool_param, func, finite=False)
-    pooled, argmax = _max_pool_forward(a, PH, PW, PS, OH, OW)
-    out, relu_cache = relu_forward(pooled)  # a quarter of relu(a)'s work
-    cache = ((x, w, b, dict(conv_param), cols),
-             (a, dict(pool_param), argmax), relu_cache)
-    return out, cache
-
-
-def _conv_relu_pool_train_backward(dout, cache):
-    """Backward pass of :func:`_conv_relu_pool_train_forward`, without dx.
-
-    Returns ``dw, db``: the gradients :func:`conv_relu_pool_backward`
-    returns for ``w`` and ``b``.
-
-    Notes
-    -----
-    Introduced in notebook 05_three_layer_convnet.
-    """
-    conv_cache, pool_cache, relu_cache = cache
-    dpooled = relu_backward(dout, relu_cache)
-    a, pool_param, argmax = pool_cache
-    PH, PW, PS = (pool_param[k] for k in ("pool_height", "pool_width",
-                                          "stride"))
-    # The convolution's output a is not needed any more (the pool cache
-    # keeps it for its shape only), so the gradient da overwrites it: that
-    # saves a second array of its size.
-    da = _max_pool_backward(dpooled, argmax, a.shape, a.dtype, PH, PW, PS,
-                            out=a)
-    _, dw, db = _conv_backward(da, conv_cache, need_dx=False)
-    return dw, db

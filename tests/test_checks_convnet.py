@@ -6,6 +6,10 @@ versions (a step of the chain left out or out of order, a forgotten
 regularisation gradient, a penalty without its factor 1/2, budgets broken)
 fail naming the worst element, the parameter or the setting.
 """
+import re
+from pathlib import Path
+
+import nbformat
 import numpy as np
 import pytest
 
@@ -28,12 +32,12 @@ def one_line(info):
 
 # ------------------------------------------------ conv_relu_pool_backward
 
-def conv_relu_pool_backward(dout, cache):
+def conv_relu_pool_backward(dout, cache, *, need_dx=True):
     """The notebook's solution: the three backward passes reversed."""
     conv_cache, relu_cache, pool_cache = cache
-    dr = cl.max_pool_backward_fast(dout, pool_cache)
-    da = cl.relu_backward(dr, relu_cache)
-    return cl.conv_backward_fast(da, conv_cache)
+    dpooled = cl.relu_backward(dout, relu_cache)
+    da = cl.max_pool_backward_fast(dpooled, pool_cache)
+    return cl.conv_backward_fast(da, conv_cache, need_dx=need_dx)
 
 
 @pytest.mark.parametrize("hidden", [False, True], ids=["visible", "hidden"])
@@ -58,53 +62,68 @@ def test_conv_relu_pool_backward_stub_gives_one_line():
         "conv_relu_pool_backward: not implemented yet")
 
 
-def skips_relu(dout, cache):
-    """Passes the pooled gradient straight to the convolution."""
+def skips_relu(dout, cache, *, need_dx=True):
+    """Passes the pooled gradient straight to the pooling's backward pass."""
     conv_cache, _, pool_cache = cache
     return cl.conv_backward_fast(cl.max_pool_backward_fast(dout, pool_cache),
-                                 conv_cache)
+                                 conv_cache, need_dx=need_dx)
 
 
-def relu_mask_of_output(dout, cache):
-    """Masks with the pooled gradient's sign instead of the ReLU's input."""
+def relu_mask_of_output(dout, cache, *, need_dx=True):
+    """Masks with the upstream gradient's sign instead of the ReLU's input."""
     conv_cache, _, pool_cache = cache
-    dr = cl.max_pool_backward_fast(dout, pool_cache)
-    return cl.conv_backward_fast(dr * (dr > 0), conv_cache)
+    da = cl.max_pool_backward_fast(dout * (dout > 0), pool_cache)
+    return cl.conv_backward_fast(da, conv_cache, need_dx=need_dx)
 
 
-def relu_before_pool(dout, cache):
-    """The steps in forward order: shapes do not match."""
+def pool_before_relu(dout, cache, *, need_dx=True):
+    """The textbook order, not the sandwich's: shapes do not match."""
     conv_cache, relu_cache, pool_cache = cache
-    dr = cl.relu_backward(dout, relu_cache)
-    return cl.conv_backward_fast(cl.max_pool_backward_fast(dr, pool_cache),
-                                 conv_cache)
+    dr = cl.max_pool_backward_fast(dout, pool_cache)
+    return cl.conv_backward_fast(cl.relu_backward(dr, relu_cache),
+                                 conv_cache, need_dx=need_dx)
 
 
-def db_of_pooled(dout, cache):
-    dx, dw, _ = conv_relu_pool_backward(dout, cache)
+def db_of_pooled(dout, cache, *, need_dx=True):
+    dx, dw, _ = conv_relu_pool_backward(dout, cache, need_dx=need_dx)
     return dx, dw, dout.sum(axis=(0, 2, 3))
 
 
-def zeroes_dout(dout, cache):
-    grads = conv_relu_pool_backward(dout, cache)
+def zeroes_dout(dout, cache, *, need_dx=True):
+    grads = conv_relu_pool_backward(dout, cache, need_dx=need_dx)
     dout[...] = 0.0
     return grads
 
 
-def only_dx(dout, cache):
+def only_dx(dout, cache, *, need_dx=True):
     return conv_relu_pool_backward(dout, cache)[0]
+
+
+def no_need_dx(dout, cache):
+    """The old signature, without the keyword."""
+    return conv_relu_pool_backward(dout, cache)
+
+
+def ignores_need_dx(dout, cache, *, need_dx=True):
+    return conv_relu_pool_backward(dout, cache)
 
 
 @pytest.mark.parametrize("fn, message", [
     (skips_relu, r"dx has relative error .* > tolerance 1e-07; worst element "
                  r"dx\[[0-9, ]+\] = .*numerical gradient .*; in x of shape "
-                 r"\(2, 3, 6, 6\)"),
+                 r"\(2, 3, 6, 6\).*seed 41"),
     (relu_mask_of_output, r"dx has relative error .* worst element dx\["),
-    (relu_before_pool, r"your code raised ValueError: relu_backward: dout "
-                       r"must have the shape"),
+    (pool_before_relu, r"your code raised ValueError: relu_backward: dout "
+                       r"must have the shape.*; in x of shape "
+                       r"\(2, 3, 6, 6\), w of shape \(4, 3, 3, 3\), "
+                       r"stride 1, pad 1, .*seed 41"),
     (db_of_pooled, r"db has relative error .* worst element db\["),
     (zeroes_dout, "your code modified its argument dout in place"),
     (only_dx, r"should return the tuple \(dx, dw, db\), got ndarray"),
+    (no_need_dx, r"your code raised TypeError: .*need_dx.*; in x "
+                 r"of shape \(2, 3, 6, 6\)"),
+    (ignores_need_dx, r"with need_dx=False, dx should be None .*got "
+                      r"ndarray; in x of shape \(2, 3, 6, 6\)"),
 ])
 def test_conv_relu_pool_backward_wrong_answers(fn, message):
     pattern = fn.__name__ + ": " + message
@@ -138,7 +157,7 @@ def test_three_layer_convnet_reference_passes(capsys, hidden):
 
 
 class PublicSandwich(cl.ThreeLayerConvNet):
-    """A correct answer: the public sandwich instead of the private path."""
+    """A correct answer written another way: no workspace, dx computed."""
 
     def loss(self, X, y=None):
         X = X.astype(self.dtype, copy=False)
@@ -251,6 +270,28 @@ class HalfGradientW2(cl.ThreeLayerConvNet):
         return loss, grads
 
 
+class SkipsHiddenRelu(cl.ThreeLayerConvNet):
+    """The hidden layer as a plain affine layer: no ReLU."""
+
+    def loss(self, X, y=None):
+        p = self.params
+        cp = {"stride": 1, "pad": (p["W1"].shape[2] - 1) // 2}
+        pp = {"pool_height": 2, "pool_width": 2, "stride": 2}
+        h1, _ = cl.conv_relu_pool_forward(X, p["W1"], p["b1"], cp, pp)
+        h2, _ = cl.affine_forward(h1, p["W2"], p["b2"])
+        scores, _ = cl.affine_forward(h2, p["W3"], p["b3"])
+        return scores if y is None else super().loss(X, y)
+
+
+class FailsWithReg(cl.ThreeLayerConvNet):
+    """Raises once reg > 0 (a typo in the L2 term, say)."""
+
+    def loss(self, X, y=None):
+        if y is not None and self.reg:
+            raise KeyError("w1")
+        return super().loss(X, y)
+
+
 class ScoresAsTuple(cl.ThreeLayerConvNet):
     def loss(self, X, y=None):
         if y is None:
@@ -294,6 +335,12 @@ class ScalesParamsInPlace(cl.ThreeLayerConvNet):
                      r" worst element grads\['W2'\]\[[0-9, ]+\] = .*numerical"
                      r" gradient"),
     (ScoresAsTuple, r"scores should be a numpy array, got tuple"),
+    (SkipsHiddenRelu, r"worst element scores\[[0-9, ]+\] = .*loss\(X\) "
+                      r"without labels, a float64 model with input_dim "
+                      r"\(2, 8, 8\).*N=3, seed 5"),
+    (FailsWithReg, r"your code raised KeyError: 'w1' \(at .*\); in a float64 "
+                   r"model with input_dim \(2, 8, 8\), 3 3x3 filters, "
+                   r"hidden_dim 6, 10 classes, N=3, seed 5, reg=0.7"),
     (MissingGradient, r"grads should be a dict with the keys of params"),
     (ScalesParamsInPlace, r"your code modified its argument params\['W3'\] "
                           r"in place"),
@@ -417,3 +464,68 @@ def test_checkers_leave_global_random_state_alone():
     before = np.random.get_state()[1].copy()
     check_conv_relu_pool_backward(cl.conv_relu_pool_backward)
     np.testing.assert_array_equal(np.random.get_state()[1], before)
+
+
+# ------------------------------------------------------------ the notebook
+
+NOTEBOOK = (Path(__file__).resolve().parent.parent / "notebooks"
+            / "05_three_layer_convnet.ipynb")
+
+
+def _grading(cell):
+    return cell.metadata.get("nbgrader", {})
+
+
+def _solution_lines(source):
+    """The lines between the solution markers (stripped, not trivial)."""
+    inside, lines = False, set()
+    for line in source.split("\n"):
+        if "### BEGIN SOLUTION" in line or "### END SOLUTION" in line:
+            inside = "BEGIN" in line
+        elif inside and len(line.strip()) >= 10:
+            lines.add(line.strip())
+    return lines
+
+
+def _shown_text(cell):
+    """A cell's source and, for a code cell, its stored text outputs."""
+    parts = [cell.source]
+    for output in cell.get("outputs", []):
+        parts.append(str(output.get("text", "")))
+        parts.append(str(output.get("data", {}).get("text/plain", "")))
+    return "\n".join(parts)
+
+
+def test_notebook_05_shows_no_solution_line_before_its_check():
+    cells = nbformat.read(NOTEBOOK, as_version=4).cells
+    exercises = [i for i, c in enumerate(cells) if _grading(c).get("solution")]
+    assert len(exercises) == 3
+    for i in exercises:
+        check = next(j for j in range(i + 1, len(cells))
+                     if _grading(cells[j]).get("grade"))
+        lines = _solution_lines(cells[i].source)
+        assert lines, _grading(cells[i])["grade_id"]
+        for j in range(check):
+            if j != i:
+                shown = _shown_text(cells[j])
+                leaked = [line for line in lines if line in shown]
+                assert not leaked, (_grading(cells[i])["grade_id"], j, leaked)
+
+
+def test_notebook_05_numbers_its_exercises_in_reading_order():
+    cells = nbformat.read(NOTEBOOK, as_version=4).cells
+    announced, points = [], []
+    for cell in cells:
+        if cell.cell_type == "markdown":
+            announced += [(int(n), int(p)) for n, p in re.findall(
+                r"\*\*Exercise (\d+) \((\d+) points?\)\.\*\*", cell.source)]
+        if _grading(cell).get("grade"):
+            points.append(_grading(cell)["points"])
+    assert [n for n, _ in announced] == [1, 2, 3]
+    assert [p for _, p in announced] == points
+
+
+def test_notebook_05_code_cells_are_short():
+    for cell in nbformat.read(NOTEBOOK, as_version=4).cells:
+        if cell.cell_type == "code":
+            assert len(cell.source.split("\n")) <= 40, cell.source[:60]

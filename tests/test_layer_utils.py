@@ -1,7 +1,10 @@
 """The three sandwich layers: composition, gradients, dtype, no mutation."""
+import ast
+
 import numpy as np
 import pytest
 
+import cs231n_layers as cl
 from cs231n_layers import (
     affine_forward,
     affine_relu_backward,
@@ -151,3 +154,59 @@ def test_sandwiches_do_not_mutate_their_inputs(rng, unchanged):
     dout = rng.standard_normal(out.shape)
     with unchanged(dout, cache):
         affine_relu_backward(dout, cache)
+
+
+def test_conv_relu_pool_pools_first_with_the_textbook_result(rng):
+    x = rng.standard_normal((3, 2, 8, 8))
+    w = rng.standard_normal((4, 2, 3, 3))
+    b = rng.standard_normal(4)
+    cp = {"stride": 1, "pad": 1}
+    pp = {"pool_height": 2, "pool_width": 2, "stride": 2}
+    out, cache = cl.conv_relu_pool_forward(x, w, b, cp, pp)
+    a, _ = cl.conv_forward_fast(x, w, b, cp)
+    textbook, _ = cl.max_pool_forward_fast(np.maximum(a, 0), pp)
+    np.testing.assert_array_equal(out, textbook)
+    # The ReLU's cache holds the pooled values: it ran after the pool.
+    assert cache.relu_cache[0].shape == out.shape
+
+
+def test_conv_relu_pool_workspace_and_need_dx(rng):
+    x = rng.standard_normal((2, 1, 6, 6)).astype(np.float32)
+    w = rng.standard_normal((3, 1, 3, 3)).astype(np.float32)
+    b = rng.standard_normal(3).astype(np.float32)
+    cp = {"stride": 1, "pad": 1}
+    pp = {"pool_height": 2, "pool_width": 2, "stride": 2}
+    out, cache = cl.conv_relu_pool_forward(x, w, b, cp, pp)
+    dout = rng.standard_normal(out.shape).astype(np.float32)
+    dx, dw, db = cl.conv_relu_pool_backward(dout, cache)
+    workspace = {}
+    for _ in range(2):  # the second call reuses the workspace's arrays
+        out_ws, cache_ws = cl.conv_relu_pool_forward(x, w, b, cp, pp,
+                                                     workspace=workspace)
+        np.testing.assert_array_equal(out_ws, out)
+        no_dx, dw_ws, db_ws = cl.conv_relu_pool_backward(
+            dout, cache_ws, need_dx=False)
+        assert no_dx is None
+        np.testing.assert_array_equal(dw_ws, dw)
+        np.testing.assert_array_equal(db_ws, db)
+    assert workspace
+    assert dx.shape == x.shape and dx.dtype == np.float32
+
+
+def test_model_keeps_one_workspace_and_uses_only_public_names():
+    import cs231n_layers.classifiers.cnn as cnn
+    import cs231n_layers.layer_utils as lu
+
+    model = cl.ThreeLayerConvNet(input_dim=(1, 8, 8), num_filters=2,
+                                 filter_size=3, hidden_dim=5, seed=0)
+    X = np.random.default_rng(1).standard_normal((4, 1, 8, 8))
+    model.loss(X, np.arange(4))
+    assert model.workspace
+    for module in (cnn, lu):
+        with open(module.__file__) as file:
+            tree = ast.parse(file.read())
+        private = [alias.name for node in ast.walk(tree)
+                   if isinstance(node, ast.ImportFrom)
+                   and node.module != "cs231n_layers._validation"
+                   for alias in node.names if alias.name.startswith("_")]
+        assert not private, (module.__name__, private)

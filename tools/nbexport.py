@@ -8,7 +8,8 @@ they drift (``make test`` runs it through tests/test_nbexport.py).
 A generated module starts with a header naming its notebooks, and after its
 first cell (the docstring and imports) comes its ``__all__``: the functions
 and classes its cells define at top level whose names do not start with an
-underscore. The package's namespace is built from these lists.
+underscore (and are not deleted again by a top-level ``del``). The
+package's namespace is built from these lists.
 
 The script only ever writes files that carry its header. A cell that names a
 hand-written module (say ``#| export layers``) is refused, with the notebook
@@ -106,11 +107,19 @@ def collect(notebooks_dir=NOTEBOOKS):
 
 
 def public_names(source):
-    """Top-level functions and classes of ``source`` not named ``_...``."""
+    """Top-level functions and classes of ``source`` not named ``_...``.
+
+    A name the module deletes again at top level (``del loss``, after
+    ``ThreeLayerConvNet.loss = loss`` attaches a function as a method) is
+    not part of it.
+    """
+    body = ast.parse(source).body
+    deleted = {target.id for node in body if isinstance(node, ast.Delete)
+               for target in node.targets if isinstance(target, ast.Name)}
     return [
-        node.name for node in ast.parse(source).body
+        node.name for node in body
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
-        and not node.name.startswith("_")
+        and not node.name.startswith("_") and node.name not in deleted
     ]
 
 

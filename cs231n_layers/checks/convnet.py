@@ -21,6 +21,7 @@ import numpy as np
 from cs231n_layers.checks._core import (
     GRAD_TOL,
     ExerciseError,
+    call_case,
     call_exercise,
     compare,
     forbids,
@@ -92,6 +93,22 @@ def _kink_free(rng, x_shape, w_shape, stride, pad, pool_param, tries=100):
     raise RuntimeError("no kink-free inputs found; change the seed")
 
 
+def _check_without_dx(exercise, backward, dout, cache, grads, where):
+    """``need_dx=False``: dx must be None, dw and db as with dx."""
+    result = call_case(exercise, where, backward, dout, cache,
+                           need_dx=False)
+    dx, dw, db = _unpack(exercise, result, ("dx", "dw", "db"))
+    if dx is not None:
+        raise ExerciseError(
+            f"{exercise}: with need_dx=False, dx should be None (pass "
+            f"need_dx on to conv_backward_fast), got {type(dx).__name__}; "
+            f"in {where}"
+        )
+    for what, got, expected in (("dw", dw, grads[1]), ("db", db, grads[2])):
+        compare(exercise, f"{what} with need_dx=False", got, expected,
+                SCORES_TOL, where)
+
+
 @forbids("layer_utils.conv_relu_pool_backward")
 def check_conv_relu_pool_backward(backward, cases=CONV_RELU_POOL_CASES,
                                   seed=41):
@@ -104,12 +121,15 @@ def check_conv_relu_pool_backward(backward, cases=CONV_RELU_POOL_CASES,
     centred-difference gradients of ``sum(forward(...)[0] * dout)``
     (:func:`cs231n_layers.eval_numerical_gradient_array`). Passes when each
     ``rel_error`` is below ``GRAD_TOL`` (1e-7); also checks that ``dout``
-    and the cached inputs are not modified.
+    and the cached inputs are not modified, and that
+    ``backward(dout, cache, need_dx=False)`` returns None for ``dx`` and the
+    same ``dw`` and ``db`` (``SCORES_TOL``, relative).
 
     Parameters
     ----------
     backward : callable
-        ``backward(dout, cache) -> (dx, dw, db)`` with the cache
+        ``backward(dout, cache, *, need_dx=True) -> (dx, dw, db)`` with the
+        cache
         ``(conv_cache, relu_cache, pool_cache)`` of
         :func:`cs231n_layers.conv_relu_pool_forward`.
     cases : sequence of tuples
@@ -132,11 +152,12 @@ def check_conv_relu_pool_backward(backward, cases=CONV_RELU_POOL_CASES,
         x, w, b, cp = _kink_free(rng, x_shape, w_shape, stride, pad,
                                  POOL_2X2)
         where = (f"x of shape {x.shape}, w of shape {w.shape}, stride "
-                 f"{stride}, pad {pad}, then 2x2 max pooling with stride 2")
+                 f"{stride}, pad {pad}, then 2x2 max pooling with stride 2, "
+                 f"seed {seed}")
         out, cache = conv_relu_pool_forward(x, w, b, cp, POOL_2X2)
         dout = rng.standard_normal(out.shape)
         dout0, x0, w0 = dout.copy(), x.copy(), w.copy()
-        result = call_exercise(exercise, backward, dout, cache)
+        result = call_case(exercise, where, backward, dout, cache)
         grads = _unpack(exercise, result, ("dx", "dw", "db"))
         _check_unchanged(exercise, "dout", dout0, dout)
         _check_unchanged(exercise, "cache (x)", x0, x)
@@ -150,6 +171,7 @@ def check_conv_relu_pool_backward(backward, cases=CONV_RELU_POOL_CASES,
             num = eval_numerical_gradient_array(f, point, dout)
             worst = max(worst, _check_gradient(exercise, what, grad, num,
                                                where))
+        _check_without_dx(exercise, backward, dout, cache, grads, where)
     passed(exercise, f"dx, dw, db match numerical gradients "
                      f"({_in_words(len(cases))} cases, away from ReLU kinks "
                      f"and pooling ties), worst relative error {worst:.0e} "
@@ -165,38 +187,40 @@ MODEL_REG = 0.7
 PARAM_NAMES = ("W1", "b1", "W2", "b2", "W3", "b3")
 
 
-def _describe(kwargs, N):
+def _describe(kwargs, N, seed):
     C, H, W = kwargs["input_dim"]
     return (f"a float64 model with input_dim ({C}, {H}, {W}), "
             f"{kwargs['num_filters']} {kwargs['filter_size']}x"
             f"{kwargs['filter_size']} filters, hidden_dim "
             f"{kwargs['hidden_dim']}, {kwargs['num_classes']} classes, "
-            f"N={N}")
+            f"N={N}, seed {seed}")
 
 
-def _loss_and_grads(exercise, model, X, y):
+def _loss_and_grads(exercise, model, X, y, where):
     """Call ``model.loss(X, y)`` and check the form of what it returns."""
-    result = call_exercise(exercise, model.loss, X, y)
+    where = f"{where}, reg={model.reg}"
+    result = call_case(exercise, where, model.loss, X, y)
     loss, grads = _unpack(exercise, result, ("loss", "grads"))
     if isinstance(loss, np.ndarray) and loss.size == 1:
         loss = loss.reshape(())[()]
     if isinstance(loss, bool) or not isinstance(loss, numbers.Real):
         raise ExerciseError(
             f"{exercise}: the loss should be a number, got "
-            f"{type(loss).__name__}"
+            f"{type(loss).__name__}; in {where}"
         )
     if not math.isfinite(loss):
-        raise ExerciseError(f"{exercise}: the loss is {loss}, not finite")
+        raise ExerciseError(f"{exercise}: the loss is {loss}, not finite; "
+                            f"in {where}")
     if not isinstance(grads, dict) or set(grads) != set(model.params):
         keys = (sorted(grads) if isinstance(grads, dict)
                 else type(grads).__name__)
         raise ExerciseError(
             f"{exercise}: grads should be a dict with the keys of params "
-            f"{sorted(model.params)}, got {keys}"
+            f"{sorted(model.params)}, got {keys}; in {where}"
         )
     for name in PARAM_NAMES:
         compare(exercise, f"grads[{name!r}]", grads[name], model.params[name],
-                np.inf)  # type, shape and finiteness only
+                np.inf, where)  # type, shape and finiteness only
     return float(loss), grads
 
 
@@ -213,8 +237,8 @@ def _check_model_gradients(exercise, model, X, y, grads, where):
     """
     worst = 0.0
     for name in PARAM_NAMES:
-        numeric = call_exercise(
-            exercise, eval_numerical_gradient,
+        numeric = call_case(
+            exercise, f"{where}, reg={model.reg}", eval_numerical_gradient,
             lambda _: model.loss(X, y)[0], model.params[name])
         err = _check_gradient(exercise, f"grads[{name!r}]", grads[name],
                               numeric, f"the model with reg={model.reg}, "
@@ -272,7 +296,7 @@ def check_three_layer_convnet(model_class, model_kwargs=MODEL_KWARGS, N=3,
     """
     exercise = f"{getattr(model_class, '__name__', 'model')}.loss"
     kwargs = model_kwargs
-    where = _describe(kwargs, N)
+    where = _describe(kwargs, N, seed)
     rng = np.random.default_rng(seed)
     C, H, W = kwargs["input_dim"]
     classes = kwargs["num_classes"]
@@ -280,8 +304,9 @@ def check_three_layer_convnet(model_class, model_kwargs=MODEL_KWARGS, N=3,
     y = rng.integers(0, classes, size=N)
 
     def build(weight_scale, reg, params):
-        model = call_exercise(exercise, model_class, weight_scale=weight_scale,
-                              reg=reg, dtype=np.float64, seed=seed, **kwargs)
+        model = call_case(exercise, where, model_class,
+                              weight_scale=weight_scale, reg=reg,
+                              dtype=np.float64, seed=seed, **kwargs)
         model.params = _copy_params(params)
         return model
 
@@ -292,7 +317,8 @@ def check_three_layer_convnet(model_class, model_kwargs=MODEL_KWARGS, N=3,
         ref.params[name] = 0.1 * rng.standard_normal(ref.params[name].shape)
     model = build(0.1, 0.0, ref.params)
     X0, params0 = X.copy(), _copy_params(model.params)
-    scores = call_exercise(exercise, model.loss, X)
+    scores = call_case(exercise, f"loss(X) without labels, {where}",
+                           model.loss, X)
     _check_unchanged(exercise, "X", X0, X)
     compare(exercise, "scores", scores, ref.loss(X), SCORES_TOL,
             f"loss(X) without labels, {where}")
@@ -300,7 +326,8 @@ def check_three_layer_convnet(model_class, model_kwargs=MODEL_KWARGS, N=3,
     # 2. The initial loss: tiny weights give near-uniform probabilities.
     tiny = ThreeLayerConvNet(weight_scale=1e-3, dtype=np.float64, seed=seed,
                              **kwargs)
-    loss0, _ = _loss_and_grads(exercise, build(1e-3, 0.0, tiny.params), X, y)
+    loss0, _ = _loss_and_grads(exercise, build(1e-3, 0.0, tiny.params), X, y,
+                               where)
     if not abs(loss0 - math.log(classes)) <= INITIAL_LOSS_TOL:
         raise ExerciseError(
             f"{exercise}: with weights of scale 1e-3, zero biases and reg=0 "
@@ -310,7 +337,7 @@ def check_three_layer_convnet(model_class, model_kwargs=MODEL_KWARGS, N=3,
         )
 
     # 3. Every gradient against a numerical gradient, with reg = 0.
-    plain_loss, plain = _loss_and_grads(exercise, model, X, y)
+    plain_loss, plain = _loss_and_grads(exercise, model, X, y, where)
     for name in PARAM_NAMES:
         _check_unchanged(exercise, f"params[{name!r}]", params0[name],
                          model.params[name])
@@ -318,7 +345,7 @@ def check_three_layer_convnet(model_class, model_kwargs=MODEL_KWARGS, N=3,
 
     # 4. The L2 term, in the loss and in the gradients.
     reg_model = build(0.1, MODEL_REG, ref.params)
-    reg_loss, grads = _loss_and_grads(exercise, reg_model, X, y)
+    reg_loss, grads = _loss_and_grads(exercise, reg_model, X, y, where)
     p = reg_model.params
     penalty = 0.5 * MODEL_REG * sum(float(np.sum(p[w] ** 2))
                                     for w in ("W1", "W2", "W3"))
