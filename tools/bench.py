@@ -19,6 +19,7 @@ import importlib
 import json
 import os
 import platform
+import sys
 import time
 import timeit
 import tracemalloc
@@ -92,6 +93,11 @@ def best_times(fns, cfg):
             time.sleep(0.02)  # the other library's idle threads stop spinning
             times[name].append(timer.timeit(numbers[name]) / numbers[name])
     return {name: min(values) for name, values in times.items()}
+
+
+def say(message):
+    """Progress on stderr: a full run takes several minutes."""
+    print(message, file=sys.stderr, flush=True)
 
 
 def ratio(a, b):
@@ -174,6 +180,7 @@ def layer_rows(cfg, torch, rng):
     for label, spec in cfg["shapes"].items():
         for layer, directions in shape_set_fns(spec, torch, rng).items():
             for direction, fns in directions.items():
+                say(f"{layer} {direction}, {label} shapes")
                 naive = best_times({"naive": fns.pop("naive")}, naive_cfg)
                 t = best_times(fns, cfg)
                 rows.append({
@@ -260,6 +267,7 @@ def step_rows(cfg, thread_counts, torch, rng):
     X, y = random_batch(cfg, rng)
     rows = []
     for n in thread_counts:
+        say(f"training step, {n} thread(s)")
         with threads(n, torch):
             model = new_model(cfg["model"])
             configs = dict.fromkeys(model.params)
@@ -370,8 +378,11 @@ def training_run(cfg, n, torch):
     run = cfg["run"]
     data = cl.get_fashion_mnist_data(*run["split"])
     with threads(n, torch):
-        result = {"threads": n, "numpy": numpy_run(data, run),
-                  "torch": torch_run(data, run, torch) if torch else None}
+        say(f"notebook 05's training run in numpy, {run['num_epochs']} epochs")
+        result = {"threads": n, "numpy": numpy_run(data, run), "torch": None}
+        if torch:
+            say("the same in PyTorch")
+            result["torch"] = torch_run(data, run, torch)
     result["numpy_over_torch"] = ratio(result["numpy"]["seconds"],
                                        (result["torch"] or {}).get("seconds"))
     return result
@@ -443,7 +454,9 @@ def fmt(value, suffix=""):
 
 def versus_rows(r):
     """Rows of the numpy-against-PyTorch table."""
-    rows = [[f"training step, batch {r['batch']} (ms)", str(row["threads"]),
+    rows = [[f"training step, batch {r['batch']} (ms)", str(row["threads"])
+             + ("" if row["blas_threads"] == row["threads"] else
+                f" (BLAS: {row['blas_threads']})"),
              fmt(row["numpy_ms"]), fmt(row["torch_ms"]),
              fmt(row["numpy_over_torch"], "×")] for row in r["train_step"]]
     bn, run = r["spatial_batchnorm"], r["training_run"]
