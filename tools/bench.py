@@ -454,26 +454,25 @@ def fmt(value, suffix=""):
 
 def versus_rows(r):
     """Rows of the numpy-against-PyTorch table."""
-    rows = [[f"training step, batch {r['batch']} (ms)", str(row["threads"])
+    bn, run = r["spatial_batchnorm"], r["training_run"] or {}
+    rows = [(f"training step, batch {r['batch']} (ms)", str(row["threads"])
              + ("" if row["blas_threads"] == row["threads"] else
                 f" (BLAS: {row['blas_threads']})"),
-             fmt(row["numpy_ms"]), fmt(row["torch_ms"]),
-             fmt(row["numpy_over_torch"], "×")] for row in r["train_step"]]
-    bn, run = r["spatial_batchnorm"], r["training_run"]
-    rows.append(["spatial batch norm fwd+bwd (ms)", str(max(r["threads"])),
-                 fmt(bn["numpy_ms"]), fmt(bn["torch_ms"]),
-                 fmt(bn["numpy_over_torch"], "×")])
-    rows.append(["training step: peak memory beyond its batch (MB)", "",
-                 fmt(r["step_memory"]["peak_mb"]), "", ""])
+             row["numpy_ms"], row["torch_ms"], row["numpy_over_torch"])
+            for row in r["train_step"]]
+    rows += [("spatial batch norm fwd+bwd (ms)", str(max(r["threads"])),
+              bn["numpy_ms"], bn["torch_ms"], bn["numpy_over_torch"]),
+             ("training step: peak memory beyond its batch (MB)", "",
+              r["step_memory"]["peak_mb"], None, None)]
+    numpy, torch = run.get("numpy") or {}, run.get("torch") or {}
     for key, label in (("seconds", "notebook 05's training run (s)"),
                        ("val_acc", "its best validation accuracy"),
                        ("test_acc", "its test accuracy")):
-        sides = [(run or {}).get(side) or {} for side in ("numpy", "torch")]
-        rows.append([label, str(run["threads"]) if run else "",
-                     *(fmt(side.get(key)) for side in sides),
-                     fmt(run["numpy_over_torch"], "×")
-                     if run and key == "seconds" else ""])
-    return rows
+        rows.append((label, str(run.get("threads", "")), numpy.get(key),
+                     torch.get(key), run.get("numpy_over_torch")
+                     if key == "seconds" else None))
+    return [[label, threads, fmt(a), fmt(b), fmt(c, "×")]
+            for label, threads, a, b, c in rows]
 
 
 def tables(r):
