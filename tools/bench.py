@@ -47,7 +47,7 @@ TARGETS = {
     "run_over_torch": ("<=", 1.1, "the whole run, evaluation included, "
                        "keeps up", "issue 11"),
     "batchnorm_over_torch": ("<=", 2.0, "spatial batch norm stays near "
-                             "PyTorch's", "README, Speed"),
+                             "PyTorch's", "issue 13"),
 }
 
 # Notebook 05's training run (its section 6) and its model.
