@@ -1,705 +1,602 @@
-"""Benchmark the course's layers: naive loops, fast numpy, and PyTorch CPU.
+"""Benchmark the course's numpy layers and training against PyTorch on the CPU.
 
-``make bench`` runs this script. It prints a table and writes the figures,
-with a description of the machine, to ``bench/results/latest.json`` (or to
-``--out``). It measures
-
-* naive versus fast convolution and max pooling, forward and backward, on
-  CS231n's shapes and on the ThreeLayerConvNet's training shapes;
-* spatial batch norm, forward and backward together in train mode, on the
-  output shape of the ThreeLayerConvNet's convolution;
-* one training step of ThreeLayerConvNet (float32, batch 64, L2 reg 1e-3;
-  forward, backward and Adam update, through the package's Solver) in
-  images per second, and the peak memory the step needs beyond its input
-  batch;
-* the same layers and step in PyTorch CPU with the same number of threads,
-  when PyTorch happens to be installed (it is never a requirement).
-
-Times are medians over repeated runs after a warm-up (the naive loops, which
-take seconds, run only once or a few times). It checks the course's targets
-and prints PASS or MISS for each; it is a report, not a test, so it exits 0
-either way. ``--quick`` runs tiny shapes in a few seconds, for the smoke
-test; its figures mean nothing.
-
-Usage::
-
-    python tools/bench.py [--quick] [--out PATH] [--no-torch]
-                          [--update-rule {adam,sgd}]
+``make bench`` runs it. In float32: naive loops against the fast layers,
+spatial batch norm, one training step of ``ThreeLayerConvNet`` (forward,
+backward, Adam) at each of ``--threads`` with its peak memory, and notebook
+05's whole training run on the real Fashion-MNIST; each beside PyTorch when
+it is installed (else n/a). ``timeit`` times the calls: ``autorange`` sets
+the calls per repeat (>= 0.2 s) and the tables give the BEST repeat, the
+figure least disturbed by other processes; numpy and PyTorch alternate
+repeat by repeat. It prints the machine, markdown tables for README and
+each check of TARGETS with PASS or MISS, writes JSON (``--out``), and exits
+0 either way: a report, not a test. ``--quick`` takes seconds and means
+nothing.
 """
 import argparse
+import contextlib
 import datetime
-import gc
+import importlib
 import json
 import os
 import platform
-import statistics
 import sys
 import time
+import timeit
 import tracemalloc
 from pathlib import Path
 
 import numpy as np
+from threadpoolctl import threadpool_info
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+import cs231n_layers as cl
+from cs231n_layers import optim
 
-import cs231n_layers as cl  # noqa: E402  (after the path set-up above)
-
-DEFAULT_OUT = ROOT / "bench" / "results" / "latest.json"
+DEFAULT_OUT = Path(__file__).resolve().parent.parent / "bench/results/latest.json"
 DTYPE = np.float32
 
-# The shapes the issue asks for. ``conv``: x, w, stride, pad; ``pool``: x,
-# pool height = pool width, stride. ``naive_repeats``: runs of the naive
-# loops (seconds each); the fast layers repeat until ``budget`` seconds.
-FULL = {
-    "shapes": {
-        "cs231n": {"conv": ((100, 3, 31, 31), (25, 3, 3, 3), 2, 1),
-                   "pool": ((100, 3, 32, 32), 2, 2)},
-        "train": {"conv": ((64, 1, 28, 28), (32, 1, 7, 7), 1, 3),
-                  "pool": ((64, 32, 28, 28), 2, 2)},
-    },
-    "naive_repeats": {"cs231n": 3, "train": 1},
-    "norm": (64, 32, 28, 28),
-    "budget": 0.5,
-    "model": {"input_dim": (1, 28, 28), "num_filters": 32, "filter_size": 7,
-              "hidden_dim": 100, "num_classes": 10},
-    "batch": 64,
-    "num_train": 1024,
-    "step_rounds": 6,
-    "steps_per_round": 10,
+# What the run checks: bound, limit, why, and who set the limit.
+TARGETS = {
+    "fast_over_naive": (">=", 500, "vectorising pays off by orders of "
+                        "magnitude", "issue 11"),
+    "conv_forward_over_torch": ("<=", 2.0, "the public im2col convolution "
+                                "stays near a tuned library", "issue 11"),
+    "step_over_torch": ("<=", 1.0, "the taught network trains as fast as "
+                        "PyTorch's", "issue 11"),
+    "step_memory_mb": ("<=", 40, "a step fits beside other kernels on a "
+                       "shared hub", "issue 11"),
+    "run_over_torch": ("<=", 1.1, "the whole run, evaluation included, "
+                       "keeps up", "issue 11"),
+    "batchnorm_over_torch": ("<=", 2.0, "spatial batch norm stays near "
+                             "PyTorch's", "issue 13"),
+}
+
+# Notebook 05's training run (its section 6) and its model.
+NOTEBOOK_05 = {"weight_scale": 1e-2, "learning_rate": 1e-3, "lr_decay": 0.7,
+               "batch_size": 64, "num_epochs": 8, "num_train_samples": 1000,
+               "seed": 0, "split": (55000, 5000, 10000)}
+MODEL = {"input_dim": (1, 28, 28), "num_filters": 32, "filter_size": 7,
+         "hidden_dim": 100, "num_classes": 10}
+FULL = {  # conv: x, w, stride, pad; pool: x, size, stride
+    "shapes": {"cs231n": {"conv": ((100, 3, 31, 31), (25, 3, 3, 3), 2, 1),
+                          "pool": ((100, 3, 32, 32), 2, 2)},
+               "training": {"conv": ((64, 1, 28, 28), (32, 1, 7, 7), 1, 3),
+                            "pool": ((64, 32, 28, 28), 2, 2)}},
+    "naive_repeat": 2, "repeat": 5, "number": None,  # None: autorange
+    "norm_shape": (64, 32, 28, 28), "model": MODEL, "batch": 64,
+    "run": {**NOTEBOOK_05, "model": MODEL},
 }
 QUICK = {
-    "shapes": {
-        "cs231n": {"conv": ((4, 3, 7, 7), (2, 3, 3, 3), 2, 1),
-                   "pool": ((4, 3, 8, 8), 2, 2)},
-        "train": {"conv": ((4, 1, 8, 8), (3, 1, 3, 3), 1, 1),
-                  "pool": ((4, 3, 8, 8), 2, 2)},
-    },
-    "naive_repeats": {"cs231n": 1, "train": 1},
-    "norm": (4, 3, 8, 8),
-    "budget": 0.01,
-    "model": {"input_dim": (1, 8, 8), "num_filters": 3, "filter_size": 3,
-              "hidden_dim": 10, "num_classes": 10},
-    "batch": 8,
-    "num_train": 32,
-    "step_rounds": 2,
-    "steps_per_round": 2,
+    "shapes": {"cs231n": {"conv": ((4, 3, 7, 7), (2, 3, 3, 3), 2, 1),
+                          "pool": ((4, 3, 8, 8), 2, 2)},
+               "training": {"conv": ((4, 1, 8, 8), (3, 1, 3, 3), 1, 1),
+                            "pool": ((4, 3, 8, 8), 2, 2)}},
+    "naive_repeat": 1, "repeat": 2, "number": 2,
+    "norm_shape": (4, 3, 8, 8), "batch": 8,
+    "model": {**MODEL, "input_dim": (1, 8, 8), "num_filters": 3,
+              "filter_size": 3, "hidden_dim": 10},
+    "run": {**NOTEBOOK_05, "num_epochs": 1, "num_train_samples": 64,
+            "split": (256, 64, 64),
+            "model": {**MODEL, "num_filters": 2, "hidden_dim": 8}},
 }
 
-# The issue's targets.
-STEP_RATIO_LIMIT = 1.5     # numpy step time / PyTorch step time, at most
-NAIVE_SPEEDUP_MIN = 500    # naive time / fast time for conv, at least
-POOL_RATIO_LIMIT = 1.0     # fast max-pool forward / PyTorch's, at most
-STEP_MEMORY_LIMIT_MB = 40  # peak a float32 step allocates beyond its batch
-NORM_RATIO_LIMIT = 2.0     # spatial batch norm fwd + bwd / PyTorch's, at most
-MB = 1e6
+
+# ------------------------------------------------------------------ timing
+
+def best_times(fns, cfg):
+    """Seconds per call of each of ``fns`` (a dict), repeats interleaved."""
+    timers = {name: timeit.Timer(fn) for name, fn in fns.items()}
+    numbers = {name: cfg["number"] or timer.autorange()[0]
+               for name, timer in timers.items()}
+    times = {name: [] for name in fns}
+    for _ in range(cfg["repeat"]):
+        for name, timer in timers.items():
+            time.sleep(0.02)  # the other library's idle threads stop spinning
+            times[name].append(timer.timeit(numbers[name]) / numbers[name])
+    return {name: min(values) for name, values in times.items()}
 
 
-# ------------------------------------------------------------ the machine
-
-def thread_count():
-    """Threads for the BLAS: OPENBLAS/OMP_NUM_THREADS, else the usable CPUs."""
-    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-        value = os.environ.get(name, "")
-        if value.isdigit() and int(value) > 0:
-            return int(value)
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
+def say(message):
+    """Progress on stderr: a full run takes several minutes."""
+    print(message, file=sys.stderr, flush=True)
 
 
-def cpu_model():
-    """The CPU's model name from /proc/cpuinfo, else what platform knows."""
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as f:
-            for line in f:
-                if line.lower().startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
+def ratio(a, b):
+    return None if a is None or b is None else a / b
 
 
-def blas_info():
-    """numpy's BLAS: from numpy.show_config, and threadpoolctl if present."""
-    info = {}
-    try:
-        config = np.show_config(mode="dicts")
-        blas = config["Build Dependencies"]["blas"]
-        info["numpy_build"] = {key: blas.get(key) for key in
-                               ("name", "version", "openblas configuration")
-                               if blas.get(key) is not None}
-    except Exception as err:  # older numpy: no mode="dicts"
-        info["numpy_build"] = f"unavailable ({type(err).__name__})"
-    try:
-        from threadpoolctl import threadpool_info
-    except ImportError:
-        info["threadpoolctl"] = None
-    else:
-        info["threadpoolctl"] = [
-            {key: pool.get(key) for key in
-             ("user_api", "internal_api", "version", "num_threads")}
-            for pool in threadpool_info()
-        ]
-    return info
+def ms(seconds):
+    return None if seconds is None else seconds * 1e3
 
 
-def load_average():
-    """The 1, 5 and 15 minute load averages, where the OS reports them."""
-    return list(os.getloadavg()) if hasattr(os, "getloadavg") else None
+@contextlib.contextmanager
+def threads(n, torch):
+    """numpy's BLAS and PyTorch limited to ``n`` threads in the block."""
+    with cl.limit_blas_threads(n):
+        before = torch.get_num_threads() if torch else None
+        if torch:
+            torch.set_num_threads(n)
+        try:
+            yield
+        finally:
+            if torch:
+                torch.set_num_threads(before)
 
 
-def machine_info(threads, torch):
+def randn(rng, shape):
+    return rng.standard_normal(shape).astype(DTYPE)
+
+
+# ------------------------------------------------------------------ layers
+
+def layer_fns(naive, fast, args, torch, torch_forward, tensors):
+    """The calls to time for one layer, forward and backward: the package's
+    ``naive`` and ``fast`` (forward, backward) pairs on ``args``, and
+    ``torch_forward()`` on ``tensors`` with autograd's backward."""
+    (naive_fwd, naive_bwd), (fast_fwd, fast_bwd) = naive, fast
+    out, fast_cache = fast_fwd(*args)
+    _, naive_cache = naive_fwd(*args)
+    dout = randn(np.random.default_rng(1), out.shape)
+    fns = {"forward": {"naive": lambda: naive_fwd(*args),
+                       "fast": lambda: fast_fwd(*args)},
+           "backward": {"naive": lambda: naive_bwd(dout, naive_cache),
+                        "fast": lambda: fast_bwd(dout, fast_cache)}}
+    if torch:
+        tout, tdout = torch_forward(), torch.from_numpy(dout)
+        fns["forward"]["torch"] = torch.no_grad()(torch_forward)
+        fns["backward"]["torch"] = lambda: torch.autograd.grad(
+            tout, tensors, tdout, retain_graph=True)
+    return fns
+
+
+def shape_set_fns(spec, torch, rng):
+    """``layer_fns`` of the convolution and the max pool on one shape set."""
+    x_shape, w_shape, stride, pad = spec["conv"]
+    x, w, b = (randn(rng, s) for s in (x_shape, w_shape, w_shape[:1]))
+    p_shape, size, p_stride = spec["pool"]
+    xp = randn(rng, p_shape)
+    tx, tw, tb, txp = ((torch.from_numpy(a).requires_grad_() for a in
+                        (x, w, b, xp)) if torch else [None] * 4)
+    F = torch.nn.functional if torch else None
     return {
-        "cpu": cpu_model(),
-        "platform": platform.platform(),
-        "cpu_count": os.cpu_count(),
-        "usable_cpus": (len(os.sched_getaffinity(0))
-                        if hasattr(os, "sched_getaffinity") else None),
-        "threads": threads,
-        "thread_env": {name: os.environ.get(name) for name in
-                       ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS",
-                        "MKL_NUM_THREADS")},
-        "load_average_end": load_average(),
-        "versions": {
-            "python": platform.python_version(),
-            "numpy": np.__version__,
-            "cs231n_layers": cl.__version__,
-            "blas": blas_info(),
-            "torch": torch.__version__ if torch is not None else None,
-            "torch_threads": (torch.get_num_threads()
-                              if torch is not None else None),
-        },
+        "conv": layer_fns(
+            (cl.conv_forward_naive, cl.conv_backward_naive),
+            (cl.conv_forward_fast, cl.conv_backward_fast),
+            (x, w, b, {"stride": stride, "pad": pad}), torch,
+            lambda: F.conv2d(tx, tw, tb, stride=stride, padding=pad),
+            (tx, tw, tb)),
+        "max-pool": layer_fns(
+            (cl.max_pool_forward_naive, cl.max_pool_backward_naive),
+            (cl.max_pool_forward_fast, cl.max_pool_backward_fast),
+            (xp, {"pool_height": size, "pool_width": size,
+                  "stride": p_stride}), torch,
+            lambda: F.max_pool2d(txp, size, p_stride), (txp,)),
     }
 
 
-# ---------------------------------------------------------------- timing
-
-def median_time(fn, repeats, warmup=1):
-    """Median wall time of ``fn()`` in seconds, over ``repeats`` calls.
-
-    The garbage collector is paused while timing, as ``timeit`` does.
-    """
-    for _ in range(warmup):
-        fn()
-    times = []
-    gc.collect()
-    gc.disable()
-    try:
-        for _ in range(repeats):
-            start = time.perf_counter()
-            fn()
-            times.append(time.perf_counter() - start)
-    finally:
-        gc.enable()
-    return statistics.median(times)
+def layer_rows(cfg, torch, rng):
+    """One row per layer, direction and shape set."""
+    rows = []
+    naive_cfg = {"number": 1, "repeat": cfg["naive_repeat"]}
+    for label, spec in cfg["shapes"].items():
+        for layer, directions in shape_set_fns(spec, torch, rng).items():
+            for direction, fns in directions.items():
+                say(f"{layer} {direction}, {label} shapes")
+                naive = best_times({"naive": fns.pop("naive")}, naive_cfg)
+                t = best_times(fns, cfg)
+                rows.append({
+                    "layer": f"{layer} {direction}", "shapes": label,
+                    "naive_ms": ms(naive["naive"]), "fast_ms": ms(t["fast"]),
+                    "fast_over_naive": naive["naive"] / t["fast"],
+                    "torch_ms": ms(t.get("torch")),
+                    "fast_over_torch": ratio(t["fast"], t.get("torch"))})
+    return rows
 
 
-def fast_time(fn, budget):
-    """Median time of a fast ``fn``, repeated to fill about ``budget`` s."""
-    start = time.perf_counter()
-    fn()  # the warm-up call also sizes the number of repeats
-    once = max(time.perf_counter() - start, 1e-6)
-    repeats = int(min(max(budget / once, 5), 200))
-    return median_time(fn, repeats, warmup=1)
+def batchnorm_row(cfg, torch, rng):
+    """Spatial batch norm forward and backward in train mode."""
+    shape = cfg["norm_shape"]
+    x, dout = randn(rng, shape), randn(rng, shape)
+    gamma, beta = np.ones(shape[1], DTYPE), np.zeros(shape[1], DTYPE)
 
-
-def naive_time(fn, repeats):
-    """Median time of a slow naive ``fn``: no warm-up, a few runs."""
-    return median_time(fn, repeats, warmup=0)
-
-
-# ---------------------------------------------------------------- layers
-
-def conv_cases(x_shape, w_shape, stride, pad, rng):
-    """Inputs, the fast forward's cache and an upstream gradient."""
-    x = rng.standard_normal(x_shape).astype(DTYPE)
-    w = rng.standard_normal(w_shape).astype(DTYPE)
-    b = rng.standard_normal(w_shape[0]).astype(DTYPE)
-    cp = {"stride": stride, "pad": pad}
-    out, fast_cache = cl.conv_forward_fast(x, w, b, cp)
-    dout = rng.standard_normal(out.shape).astype(DTYPE)
-    return x, w, b, cp, fast_cache, dout
-
-
-def bench_conv(label, spec, naive_repeats, budget, torch, rng):
-    """Rows for conv forward and backward on one set of shapes."""
-    x_shape, w_shape, stride, pad = spec
-    x, w, b, cp, fast_cache, dout = conv_cases(x_shape, w_shape, stride, pad,
-                                               rng)
-    desc = (f"x {'x'.join(map(str, x_shape))}, w {'x'.join(map(str, w_shape))}"
-            f", stride {stride}, pad {pad}")
-    _, naive_cache = cl.conv_forward_naive(x, w, b, cp)
-    times = {
-        "forward": {
-            "naive": naive_time(lambda: cl.conv_forward_naive(x, w, b, cp),
-                                naive_repeats),
-            "fast": fast_time(lambda: cl.conv_forward_fast(x, w, b, cp),
-                              budget),
-        },
-        "backward": {
-            "naive": naive_time(lambda: cl.conv_backward_naive(dout,
-                                                               naive_cache),
-                                naive_repeats),
-            "fast": fast_time(lambda: cl.conv_backward_fast(dout, fast_cache),
-                              budget),
-        },
-    }
-    if torch is not None:
-        F = torch.nn.functional
-        tx, tw, tb = (torch.from_numpy(a).requires_grad_() for a in (x, w, b))
-        tdout = torch.from_numpy(dout)
-        pause()
-        with torch.no_grad():
-            times["forward"]["torch"] = fast_time(
-                lambda: F.conv2d(tx, tw, tb, stride=stride, padding=pad),
-                budget)
-        tout = F.conv2d(tx, tw, tb, stride=stride, padding=pad)
-        times["backward"]["torch"] = fast_time(
-            lambda: torch.autograd.grad(tout, (tx, tw, tb), tdout,
-                                        retain_graph=True), budget)
-        pause()
-    return [layer_row(f"conv {direction}", label, desc, naive_repeats, t)
-            for direction, t in times.items()]
-
-
-def bench_pool(label, spec, naive_repeats, budget, torch, rng):
-    """Rows for max-pool forward and backward on one set of shapes."""
-    x_shape, size, stride = spec
-    x = rng.standard_normal(x_shape).astype(DTYPE)
-    pp = {"pool_height": size, "pool_width": size, "stride": stride}
-    out, fast_cache = cl.max_pool_forward_fast(x, pp)
-    _, naive_cache = cl.max_pool_forward_naive(x, pp)
-    dout = rng.standard_normal(out.shape).astype(DTYPE)
-    desc = f"x {'x'.join(map(str, x_shape))}, {size}x{size}, stride {stride}"
-    times = {
-        "forward": {
-            "naive": naive_time(lambda: cl.max_pool_forward_naive(x, pp),
-                                naive_repeats),
-            "fast": fast_time(lambda: cl.max_pool_forward_fast(x, pp),
-                              budget),
-        },
-        "backward": {
-            "naive": naive_time(
-                lambda: cl.max_pool_backward_naive(dout, naive_cache),
-                naive_repeats),
-            "fast": fast_time(
-                lambda: cl.max_pool_backward_fast(dout, fast_cache), budget),
-        },
-    }
-    if torch is not None:
-        F = torch.nn.functional
-        tx = torch.from_numpy(x).requires_grad_()
-        tdout = torch.from_numpy(dout)
-        pause()
-        # PyTorch's plain forward, which keeps no indices: the strictest
-        # comparison, since ours also records each window's argmax.
-        with torch.no_grad():
-            times["forward"]["torch"] = fast_time(
-                lambda: F.max_pool2d(tx, size, stride), budget)
-        tout = F.max_pool2d(tx, size, stride)
-        times["backward"]["torch"] = fast_time(
-            lambda: torch.autograd.grad(tout, tx, tdout, retain_graph=True),
-            budget)
-        pause()
-    return [layer_row(f"max-pool {direction}", label, desc, naive_repeats, t)
-            for direction, t in times.items()]
-
-
-def layer_row(layer, shapes, desc, naive_repeats, t):
-    """One layer's timings (ms) and their ratios, as stored in the JSON."""
-    row = {
-        "layer": layer,
-        "shapes": shapes,
-        "description": desc,
-        "naive_ms": t["naive"] * 1e3,
-        "naive_repeats": naive_repeats,
-        "fast_ms": t["fast"] * 1e3,
-        "speedup_vs_naive": t["naive"] / t["fast"],
-        "torch_ms": None,
-        "fast_over_torch": None,
-    }
-    if "torch" in t:
-        row["torch_ms"] = t["torch"] * 1e3
-        row["fast_over_torch"] = t["fast"] / t["torch"]
-    return row
-
-
-def pause():
-    """Let the other library's worker threads go idle before timing."""
-    time.sleep(0.05)
-
-
-# ---------------------------------------------------------- normalisation
-
-def bench_spatial_batchnorm(shape, budget, torch, rng):
-    """Spatial batch norm forward plus backward (train mode), numpy and
-    PyTorch's ``batch_norm`` with autograd; both update running stats."""
-    x = rng.standard_normal(shape).astype(DTYPE)
-    C = shape[1]
-    gamma = (1 + 0.1 * rng.standard_normal(C)).astype(DTYPE)
-    beta = (0.1 * rng.standard_normal(C)).astype(DTYPE)
-    dout = rng.standard_normal(shape).astype(DTYPE)
-    bn_param = {"mode": "train"}
-
-    def ours():
-        out, cache = cl.spatial_batchnorm_forward(x, gamma, beta, bn_param)
+    def numpy_bn():
+        _, cache = cl.spatial_batchnorm_forward(x, gamma, beta,
+                                                {"mode": "train"})
         return cl.spatial_batchnorm_backward(dout, cache)
 
-    row = {"layer": "spatial batchnorm fwd+bwd",
-           "description": f"x {'x'.join(map(str, shape))}, train mode",
-           "numpy_ms": fast_time(ours, budget) * 1e3,
-           "torch_ms": None, "numpy_over_torch": None}
-    if torch is not None:
+    fns = {"numpy": numpy_bn}
+    if torch:
         F = torch.nn.functional
         tx, tg, tb = (torch.from_numpy(a).requires_grad_()
                       for a in (x, gamma, beta))
-        tdout = torch.from_numpy(dout)
-        running_mean, running_var = torch.zeros(C), torch.ones(C)
-
-        def theirs():
-            out = F.batch_norm(tx, running_mean, running_var, tg, tb,
-                               training=True, momentum=0.1, eps=1e-5)
-            return torch.autograd.grad(out, (tx, tg, tb), tdout)
-
-        pause()
-        row["torch_ms"] = fast_time(theirs, budget) * 1e3
-        row["numpy_over_torch"] = row["numpy_ms"] / row["torch_ms"]
-        pause()
-    return [row]
+        mean, var = torch.zeros(shape[1]), torch.ones(shape[1])
+        fns["torch"] = lambda: torch.autograd.grad(
+            F.batch_norm(tx, mean, var, tg, tb, training=True),
+            (tx, tg, tb), torch.from_numpy(dout))
+    t = best_times(fns, cfg)
+    return {"shape": list(shape), "numpy_ms": ms(t["numpy"]),
+            "torch_ms": ms(t.get("torch")),
+            "numpy_over_torch": ratio(t["numpy"], t.get("torch"))}
 
 
-# ---------------------------------------------------------- training step
+# ------------------------------------------------- the network, both ways
 
-def make_data(cfg, rng):
-    C, H, W = cfg["model"]["input_dim"]
-    X = rng.standard_normal((cfg["num_train"], C, H, W)).astype(DTYPE)
-    y = rng.integers(0, cfg["model"]["num_classes"], cfg["num_train"])
-    return X, y
+def new_model(model_cfg, seed=0):
+    return cl.ThreeLayerConvNet(**model_cfg, dtype=DTYPE, seed=seed,
+                                weight_scale=NOTEBOOK_05["weight_scale"])
 
 
-def numpy_trainer(cfg, X, y, rule, seed=0):
-    """A Solver over a fresh model, and a function doing one step of it."""
-    model = cl.ThreeLayerConvNet(**cfg["model"], weight_scale=1e-3,
-                                 reg=1e-3, dtype=DTYPE, seed=seed)
-    data = {"X_train": X, "y_train": y, "X_val": X[:1], "y_val": y[:1]}
-    solver = cl.Solver(model, data, update_rule=rule,
-                       optim_config={"learning_rate": 1e-3},
-                       batch_size=cfg["batch"], verbose=False, seed=seed)
-    batches = minibatches(len(X), cfg["batch"], seed)
-    state = {"k": 0}
-
-    def step():
-        # Solver._step is exactly what Solver.train runs for each
-        # minibatch: gather the batch, model.loss, then the update rule.
-        solver._step(batches[state["k"] % len(batches)])
-        state["k"] += 1
-
-    return model, solver, step
+def numpy_step(model, configs, X, y):
+    """One training step through the public API: loss, then Adam."""
+    _, grads = model.loss(X, y)
+    for name, w in model.params.items():
+        model.params[name], configs[name] = optim.adam(w, grads[name],
+                                                       configs[name])
 
 
-def minibatches(num_train, batch, seed):
-    """Index arrays of the minibatches of one shuffled epoch."""
-    order = np.random.default_rng(seed).permutation(num_train)
-    return [order[k:k + batch] for k in range(0, num_train - batch + 1, batch)]
-
-
-def torch_trainer(cfg, X, y, model, rule, torch):
-    """The same network, data and update rule in PyTorch CPU."""
+def torch_network(params, torch):
+    """ThreeLayerConvNet in PyTorch, starting from the numpy ``params``;
+    it pools before the ReLU, as the numpy network does (they commute).
+    Returns the parameter tensors and the scores function."""
     F = torch.nn.functional
     p = {name: torch.tensor(value, requires_grad=True)
-         for name, value in model.params.items()}
-    make_optimizer = {"adam": torch.optim.Adam, "sgd": torch.optim.SGD}[rule]
-    optimizer = make_optimizer(p.values(), lr=1e-3)
-    tX, ty = torch.from_numpy(X), torch.from_numpy(y)
-    pad = (cfg["model"]["filter_size"] - 1) // 2
-    reg = model.reg
-    batches = [torch.from_numpy(b)
-               for b in minibatches(len(X), cfg["batch"], seed=0)]
-    state = {"k": 0}
+         for name, value in params.items()}
+    pad = (p["W1"].shape[-1] - 1) // 2
 
-    def step():
-        batch = batches[state["k"] % len(batches)]
-        state["k"] += 1
-        xb, yb = tX[batch], ty[batch]
-        optimizer.zero_grad(set_to_none=True)
-        h = F.conv2d(xb, p["W1"], p["b1"], padding=pad)
-        h = F.max_pool2d(F.relu(h), 2, 2)
+    def scores(x):
+        h = F.relu(F.max_pool2d(F.conv2d(x, p["W1"], p["b1"], padding=pad), 2))
         h = F.relu(h.flatten(1) @ p["W2"] + p["b2"])
-        scores = h @ p["W3"] + p["b3"]
-        loss = F.cross_entropy(scores, yb) + 0.5 * reg * sum(
-            (p[w] * p[w]).sum() for w in ("W1", "W2", "W3"))
-        loss.backward()
-        optimizer.step()
+        return h @ p["W3"] + p["b3"]
 
-    return step
+    return p, scores
 
 
-def bench_step(cfg, rule, torch, rng):
-    """Median step times, numpy and PyTorch interleaved round by round."""
-    X, y = make_data(cfg, rng)
-    model, _, np_step = numpy_trainer(cfg, X, y, rule)
-    t_step = torch_trainer(cfg, X, y, model, rule, torch) if torch else None
-    for _ in range(3):  # warm-up; also creates the optimizer's state
-        np_step()
-        if t_step:
-            t_step()
-    times = {"numpy": [], "torch": []}
-    # Alternating rounds share out any drift of the machine's load fairly.
-    for _ in range(cfg["step_rounds"]):
-        pause()
-        times["numpy"].append(median_time(np_step, cfg["steps_per_round"],
-                                          warmup=1))
-        if t_step:
-            pause()
-            times["torch"].append(median_time(t_step, cfg["steps_per_round"],
-                                              warmup=1))
-    batch = cfg["batch"]
-    result = {
-        "batch": batch,
-        "dtype": np.dtype(DTYPE).name,
-        "model": {k: list(v) if isinstance(v, tuple) else v
-                  for k, v in cfg["model"].items()},
-        "update_rule": rule,
-        "numpy_ms": statistics.median(times["numpy"]) * 1e3,
-        "numpy_round_ms": [t * 1e3 for t in times["numpy"]],
-        "torch_ms": None,
-        "torch_round_ms": None,
-        "numpy_over_torch": None,
-    }
-    result["numpy_images_per_s"] = batch / (result["numpy_ms"] / 1e3)
-    if t_step:
-        result["torch_ms"] = statistics.median(times["torch"]) * 1e3
-        result["torch_round_ms"] = [t * 1e3 for t in times["torch"]]
-        result["torch_images_per_s"] = batch / (result["torch_ms"] / 1e3)
-        result["numpy_over_torch"] = result["numpy_ms"] / result["torch_ms"]
-    result.update(step_memory(cfg, X, y, rule))
+def torch_step(scores, optimizer, X, y, torch):
+    """One PyTorch training step: loss, backward, Adam."""
+    optimizer.zero_grad(set_to_none=True)
+    torch.nn.functional.cross_entropy(scores(X), y).backward()
+    optimizer.step()
+
+
+def random_batch(cfg, rng):
+    X = randn(rng, (cfg["batch"], *cfg["model"]["input_dim"]))
+    return X, rng.integers(0, cfg["model"]["num_classes"], cfg["batch"])
+
+
+def step_rows(cfg, thread_counts, torch, rng):
+    """The training step at each thread count, numpy against PyTorch."""
+    X, y = random_batch(cfg, rng)
+    rows = []
+    for n in thread_counts:
+        say(f"training step, {n} thread(s)")
+        with threads(n, torch):
+            model = new_model(cfg["model"])
+            configs = dict.fromkeys(model.params)
+            fns = {"numpy": lambda: numpy_step(model, configs, X, y)}
+            if torch:
+                p, scores = torch_network(model.params, torch)
+                adam = torch.optim.Adam(p.values(), lr=1e-3)
+                tX, ty = torch.from_numpy(X), torch.from_numpy(y)
+                fns["torch"] = lambda: torch_step(scores, adam, tX, ty, torch)
+            t = best_times(fns, cfg)
+            rows.append({
+                "threads": n, "blas_threads": cl.blas_threads(),
+                "torch_threads": torch.get_num_threads() if torch else None,
+                "numpy_ms": ms(t["numpy"]), "torch_ms": ms(t.get("torch")),
+                "numpy_images_per_s": cfg["batch"] / t["numpy"],
+                "numpy_over_torch": ratio(t["numpy"], t.get("torch"))})
+    return rows
+
+
+def step_memory(cfg, rng):
+    """Peak MB a numpy step allocates beyond its batch (tracemalloc).
+
+    Counted from just after the model is built, so buffers the model keeps
+    between steps count; Adam's running averages (PyTorch keeps the same)
+    do not."""
+    X, y = random_batch(cfg, rng)
+    tracemalloc.start()
+    try:
+        model = new_model(cfg["model"])
+        configs = dict.fromkeys(model.params)
+        base, peaks = tracemalloc.get_traced_memory()[0], []
+        for _ in range(3):
+            tracemalloc.reset_peak()
+            numpy_step(model, configs, X, y)
+            state = sum(v.nbytes for c in configs.values()
+                        for v in c.values() if isinstance(v, np.ndarray))
+            current, peak = tracemalloc.get_traced_memory()
+            peaks.append(peak - base - state)
+    finally:
+        tracemalloc.stop()
+    return {"peak_mb": max(peaks) / 1e6,
+            "kept_between_steps_mb": (current - base - state) / 1e6}
+
+
+# --------------------------------------------------- notebook 05's run
+
+def numpy_run(data, run):
+    """Notebook 05's training through the public Solver."""
+    solver = cl.Solver(
+        new_model(run["model"], run["seed"]), data, update_rule="adam",
+        optim_config={"learning_rate": run["learning_rate"]},
+        lr_decay=run["lr_decay"], batch_size=run["batch_size"],
+        num_epochs=run["num_epochs"], verbose=False, seed=run["seed"],
+        num_train_samples=run["num_train_samples"])
+    seconds = timeit.Timer(solver.train).timeit(number=1)
+    return {"seconds": seconds, "val_acc": solver.best_val_acc,
+            "test_acc": solver.check_accuracy(data["X_test"], data["y_test"])}
+
+
+def torch_run(data, run, torch):
+    """The same run in PyTorch: same initial weights, Adam, decay and
+    epochs, and the Solver's evaluation after each epoch (accuracy on a
+    training sample and on validation; the best weights kept)."""
+    p, scores = torch_network(new_model(run["model"], run["seed"]).params,
+                              torch)
+    adam = torch.optim.Adam(p.values(), lr=run["learning_rate"])
+    decay = torch.optim.lr_scheduler.ExponentialLR(adam, run["lr_decay"])
+    X, y, X_val, y_val, X_test, y_test = (torch.from_numpy(data[k]) for k in (
+        "X_train", "y_train", "X_val", "y_val", "X_test", "y_test"))
+    gen = torch.Generator().manual_seed(run["seed"])
+    best = {"val_acc": -1.0}
+
+    @torch.no_grad()
+    def accuracy(X, y):
+        pred = torch.cat([scores(X[i:i + 100]).argmax(1)
+                          for i in range(0, len(X), 100)])
+        return (pred == y).double().mean().item()
+
+    def end_epoch():
+        sample = torch.randperm(len(X), generator=gen)[:run["num_train_samples"]]
+        accuracy(X[sample], y[sample])
+        val_acc = accuracy(X_val, y_val)
+        if val_acc > best["val_acc"]:
+            best.update(val_acc=val_acc,
+                        params={k: v.detach().clone() for k, v in p.items()})
+
+    def train():
+        end_epoch()
+        size = run["batch_size"]
+        for _ in range(run["num_epochs"]):
+            order = torch.randperm(len(X), generator=gen)
+            for k in range(len(X) // size):
+                batch = order[k * size:(k + 1) * size]
+                torch_step(scores, adam, X[batch], y[batch], torch)
+            decay.step()
+            end_epoch()
+        with torch.no_grad():
+            for k, v in best["params"].items():
+                p[k].copy_(v)
+
+    seconds = timeit.Timer(train).timeit(number=1)
+    return {"seconds": seconds, "val_acc": best["val_acc"],
+            "test_acc": accuracy(X_test, y_test)}
+
+
+def training_run(cfg, n, torch):
+    """Notebook 05's run, numpy then PyTorch, at ``n`` threads."""
+    run = cfg["run"]
+    data = cl.get_fashion_mnist_data(*run["split"])
+    with threads(n, torch):
+        say(f"notebook 05's training run in numpy, {run['num_epochs']} epochs")
+        result = {"threads": n, "numpy": numpy_run(data, run), "torch": None}
+        if torch:
+            say("the same in PyTorch")
+            result["torch"] = torch_run(data, run, torch)
+    result["numpy_over_torch"] = ratio(result["numpy"]["seconds"],
+                                       (result["torch"] or {}).get("seconds"))
     return result
 
 
-def optimizer_state_bytes(solver):
-    """Bytes of the update rule's running state (Adam's m and v, ...)."""
-    return sum(value.nbytes for config in solver.optim_configs.values()
-               for value in config.values() if isinstance(value, np.ndarray))
+# ----------------------------------------------------------------- targets
+
+def check(key, what, value):
+    bound, limit, _, _ = TARGETS[key]
+    met = value is not None and (value <= limit if bound == "<=" else
+                                 value >= limit)
+    return {"target": key, "what": what, "value": value,
+            "limit": f"{bound} {limit}",
+            "status": "n/a" if value is None else "PASS" if met else "MISS"}
 
 
-def step_memory(cfg, X, y, rule):
-    """Peak memory (MB) a numpy training step needs beyond its input batch.
-
-    numpy reports its array allocations to tracemalloc. Memory is counted
-    from before the model's first step, so arrays the model keeps from one
-    step to the next for reuse are included; the update rule's state
-    (Adam's running averages, which PyTorch keeps too) is not. The first
-    step is reported apart: it also creates that state.
-    """
-    batch_bytes = X[:cfg["batch"]].nbytes + y[:cfg["batch"]].nbytes
-    gc.collect()
-    tracemalloc.start()
-    try:
-        _, solver, step = numpy_trainer(cfg, X, y, rule, seed=1)
-        base, _ = tracemalloc.get_traced_memory()
-        peaks = []
-        for _ in range(4):
-            tracemalloc.reset_peak()
-            step()
-            current, peak = tracemalloc.get_traced_memory()
-            state = optimizer_state_bytes(solver)
-            peaks.append(peak - base - state - batch_bytes)
-        kept = current - base - state
-    finally:
-        tracemalloc.stop()
-    return {"peak_mb": max(peaks[1:]) / MB,
-            "peak_mb_first_step": peaks[0] / MB,
-            "kept_between_steps_mb": kept / MB}
+def check_targets(r):
+    layers, run = r["layers"], r["training_run"]
+    return [
+        *(check("fast_over_naive", f"{row['layer']}, {row['shapes']}: fast "
+                "speedup over naive", row["fast_over_naive"])
+          for row in layers),
+        *(check("conv_forward_over_torch", f"conv forward, {row['shapes']}: "
+                "fast / PyTorch", row["fast_over_torch"])
+          for row in layers if row["layer"] == "conv forward"),
+        *(check("step_over_torch", f"training step, {row['threads']} "
+                "thread(s): numpy / PyTorch", row["numpy_over_torch"])
+          for row in r["train_step"]),
+        check("step_memory_mb", "training step: peak MB beyond its batch",
+              r["step_memory"]["peak_mb"]),
+        check("run_over_torch", "notebook 05's training run: numpy / "
+              "PyTorch time", run and run["numpy_over_torch"]),
+        check("batchnorm_over_torch", "spatial batch norm: numpy / PyTorch",
+              r["spatial_batchnorm"]["numpy_over_torch"]),
+    ]
 
 
-# --------------------------------------------------------------- targets
+# ------------------------------------------------------------------ report
 
-def check_targets(layers, step, norms, have_torch):
-    """Each target with its value and PASS, MISS or n/a (no PyTorch)."""
-    def target(name, value, limit, kind, needs_torch=False):
-        if value is None:
-            status = "n/a"
-        elif kind == "max":
-            status = "PASS" if value <= limit else "MISS"
-        else:
-            status = "PASS" if value >= limit else "MISS"
-        return {"target": name, "value": value, "limit": limit,
-                "kind": kind, "status": status,
-                "note": ("PyTorch not installed"
-                         if needs_torch and not have_torch else None)}
-
-    out = [target("training step time / PyTorch's (float32)",
-                  step["numpy_over_torch"], STEP_RATIO_LIMIT, "max", True)]
-    for row in layers:
-        if row["layer"].startswith("conv"):
-            out.append(target(
-                f"{row['layer']} speedup over naive ({row['shapes']} shapes)",
-                row["speedup_vs_naive"], NAIVE_SPEEDUP_MIN, "min"))
-    for row in layers:
-        if row["layer"] == "max-pool forward":
-            out.append(target(
-                f"max-pool forward time / PyTorch's ({row['shapes']} shapes)",
-                row["fast_over_torch"], POOL_RATIO_LIMIT, "max", True))
-    out.append(target("training step peak memory beyond its batch (MB)",
-                      step["peak_mb"], STEP_MEMORY_LIMIT_MB, "max"))
-    for row in norms:
-        out.append(target(f"{row['layer']} time / PyTorch's (float32)",
-                          row["numpy_over_torch"], NORM_RATIO_LIMIT, "max",
-                          True))
-    return out
+def machine(torch):
+    """The CPU, the versions, the thread settings and the load average."""
+    cpu = platform.processor() or platform.machine()
+    with contextlib.suppress(OSError), open("/proc/cpuinfo") as f:
+        cpu = next((line.split(":", 1)[1].strip() for line in f
+                    if line.startswith("model name")), cpu)
+    return {
+        "cpu": cpu, "platform": platform.platform(),
+        "usable_cpus": len(os.sched_getaffinity(0)),
+        "python": platform.python_version(), "numpy": np.__version__,
+        "blas": ", ".join(f"{p['internal_api']} {p['version']}"
+                          for p in threadpool_info()
+                          if p["user_api"] == "blas"),
+        "torch": torch.__version__ if torch else None,
+        "thread_env": {k: v for k, v in os.environ.items() if k in (
+            "CS231N_BLAS_THREADS", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS",
+            "MKL_NUM_THREADS")},
+        "load_average": [round(x, 2) for x in os.getloadavg()],
+    }
 
 
-# ---------------------------------------------------------------- report
-
-def fmt(value, width, decimals, suffix=""):
-    """``value`` with ``decimals`` decimals and ``suffix``, right-aligned in
-    ``width`` columns; "-" for None (a PyTorch figure without PyTorch)."""
-    text = "-" if value is None else f"{value:.{decimals}f}{suffix}"
-    return text.rjust(width)
-
-
-def print_report(result):
-    m = result["machine"]
-    v = m["versions"]
-    blas = v["blas"]["numpy_build"]
-    blas_text = (f"{blas.get('name')} {blas.get('version')}"
-                 if isinstance(blas, dict) else blas)
-    print(f"cs231n_layers benchmark ({result['mode']} mode, "
-          f"{result['dtype']}, {m['threads']} threads)")
-    print(f"  CPU {m['cpu']}; {m['platform']}")
-    print(f"  python {v['python']}, numpy {v['numpy']} ({blas_text}), "
-          f"torch {v['torch'] or 'not installed'}")
-    if m["load_average_end"] is not None:
-        start, end = m["load_average_start"][0], m["load_average_end"][0]
-        print(f"  load average (1 min): {start:.2f} at the start, {end:.2f} "
-              f"at the end (other processes skew the times)")
-    if result["mode"] == "quick":
-        print("  quick mode: tiny shapes, the figures mean nothing")
-    print()
-    head = (f"{'layer':<18}{'shapes':<8}{'naive ms':>11}{'fast ms':>10}"
-            f"{'speedup':>10}{'torch ms':>10}{'fast/torch':>12}")
-    print(head)
-    print("-" * len(head))
-    for row in result["layers"]:
-        print(f"{row['layer']:<18}{row['shapes']:<8}"
-              f"{fmt(row['naive_ms'], 11, 1)}{fmt(row['fast_ms'], 10, 3)}"
-              f"{fmt(row['speedup_vs_naive'], 10, 0, 'x')}"
-              f"{fmt(row['torch_ms'], 10, 3)}"
-              f"{fmt(row['fast_over_torch'], 12, 2, 'x')}")
-    print()
-    print(f"{'normalisation':<28}{'numpy ms':>10}{'torch ms':>10}"
-          f"{'numpy/torch':>13}")
-    for row in result["normalization"]:
-        print(f"{row['layer']:<28}{fmt(row['numpy_ms'], 10, 3)}"
-              f"{fmt(row['torch_ms'], 10, 3)}"
-              f"{fmt(row['numpy_over_torch'], 13, 2, 'x')}"
-              f"   ({row['description']})")
-    print()
-    for label, shapes in result["shapes"].items():
-        print(f"  {label}: " + "; ".join(
-            f"{kind} {desc}" for kind, desc in shapes.items()))
-    s = result["train_step"]
-    print()
-    print(f"training step: ThreeLayerConvNet, {s['dtype']}, batch "
-          f"{s['batch']}, {s['update_rule']} (forward, backward, update)")
-    print(f"  numpy   {s['numpy_ms']:8.2f} ms  "
-          f"{s['numpy_images_per_s']:8.0f} images/s")
-    if s["torch_ms"] is not None:
-        print(f"  PyTorch {s['torch_ms']:8.2f} ms  "
-              f"{s['torch_images_per_s']:8.0f} images/s   "
-              f"numpy/PyTorch {s['numpy_over_torch']:.2f}x")
-    print(f"  peak memory beyond the input batch: {s['peak_mb']:.1f} MB, of "
-          f"which {s['kept_between_steps_mb']:.1f} MB kept for reuse between "
-          f"steps ({s['update_rule']}'s own state not counted)")
-    print()
-    print("targets:")
-    for t in result["targets"]:
-        sign = "<=" if t["kind"] == "max" else ">="
-        note = f"  ({t['note']})" if t["note"] else ""
-        print(f"  [{t['status']:>4}] {t['target']}: "
-              f"{fmt(t['value'], 0, 2)} {sign} {t['limit']}{note}")
+def fmt(value, suffix=""):
+    """A figure with three or four significant digits; n/a for None."""
+    if value is None:
+        return "n/a"
+    size = abs(value)
+    decimals = 0 if size >= 100 else 1 if size >= 10 else 2 if size >= 1 else 3
+    return f"{value:,.{decimals}f}{suffix}"
 
 
-def describe_shapes(cfg):
-    out = {}
-    for label, spec in cfg["shapes"].items():
-        x, w, stride, pad = spec["conv"]
-        px, size, pstride = spec["pool"]
-        out[label] = {
-            "conv": (f"x {'x'.join(map(str, x))}, w {'x'.join(map(str, w))}, "
-                     f"stride {stride}, pad {pad}"),
-            "pool": (f"x {'x'.join(map(str, px))}, {size}x{size}, "
-                     f"stride {pstride}"),
-        }
-    return out
+def versus_rows(r):
+    """Rows of the numpy-against-PyTorch table."""
+    bn, run = r["spatial_batchnorm"], r["training_run"] or {}
+    rows = [(f"training step, batch {r['batch']} (ms)", str(row["threads"])
+             + ("" if row["blas_threads"] == row["threads"] else
+                f" (BLAS: {row['blas_threads']})"),
+             row["numpy_ms"], row["torch_ms"], row["numpy_over_torch"])
+            for row in r["train_step"]]
+    rows += [("spatial batch norm fwd+bwd (ms)", str(max(r["threads"])),
+              bn["numpy_ms"], bn["torch_ms"], bn["numpy_over_torch"]),
+             ("training step: peak memory beyond its batch (MB)", "",
+              r["step_memory"]["peak_mb"], None, None)]
+    numpy, torch = run.get("numpy") or {}, run.get("torch") or {}
+    for key, label in (("seconds", "notebook 05's training run (s)"),
+                       ("val_acc", "its best validation accuracy"),
+                       ("test_acc", "its test accuracy")):
+        rows.append((label, str(run.get("threads", "")), numpy.get(key),
+                     torch.get(key), run.get("numpy_over_torch")
+                     if key == "seconds" else None))
+    return [[label, threads, fmt(a), fmt(b), fmt(c, "×")]
+            for label, threads, a, b, c in rows]
 
 
-def import_torch(threads, disabled):
-    """PyTorch set to ``threads`` threads, or None if absent or disabled."""
-    if disabled:
-        return None
-    try:
-        import torch
-    except ImportError:
-        return None
-    torch.set_num_threads(threads)
-    return torch
+def tables(r):
+    """(header, rows) of each table, every cell a string."""
+    layers = [[row["layer"], row["shapes"], fmt(row["naive_ms"]),
+               fmt(row["fast_ms"]), fmt(row["fast_over_naive"], "×"),
+               fmt(row["torch_ms"]), fmt(row["fast_over_torch"], "×")]
+              for row in r["layers"]]
+    checks = [[t["status"], t["what"], fmt(t["value"]), t["limit"]]
+              for t in r["targets"]]
+    return [(["layer", "shapes", "naive ms", "fast ms", "fast speedup",
+              "PyTorch ms", "fast / PyTorch"], layers),
+            (["measure", "threads", "numpy", "PyTorch", "numpy / PyTorch"],
+             versus_rows(r)),
+            (["status", "check", "value", "target"], checks)]
+
+
+def markdown_table(header, rows):
+    """A markdown table whose columns line up in a terminal too."""
+    widths = [max(map(len, column)) for column in zip(header, *rows)]
+    left = [h in ("layer", "shapes", "measure", "status", "check")
+            for h in header]
+    rule = [("-" * w if is_left else "-" * (w - 1) + ":")
+            for w, is_left in zip(widths, left)]
+    return "\n".join("| " + " | ".join(
+        cell.ljust(w) if is_left else cell.rjust(w)
+        for cell, w, is_left in zip(line, widths, left)) + " |"
+        for line in (header, rule, *rows))
+
+
+def summary(r):
+    m = r["machine"]
+    shapes = [f"{label} shapes: conv x {dims(x)}, w {dims(w)}, stride {s}, "
+              f"pad {p}; pool x {dims(px)}, {k}×{k}, stride {ps}"
+              for label, spec in r["shapes"].items()
+              for (x, w, s, p), (px, k, ps) in [(spec["conv"], spec["pool"])]]
+    return "\n".join([
+        f"{r['mode']} run, {r['created']}, float32; times: {r['statistic']}",
+        f"CPU {m['cpu']} ({m['usable_cpus']} usable); {m['platform']}",
+        f"Python {m['python']}, numpy {m['numpy']} ({m['blas']}), PyTorch "
+        f"{m['torch'] or 'n/a'}",
+        f"threads: {', '.join(map(str, r['threads']))} for the training step,"
+        f" {max(r['threads'])} for the rest; environment "
+        f"{m['thread_env'] or 'sets none'}",
+        f"load average (1, 5, 15 min): {m['load_average']} at the start, "
+        f"{r['load_average_end']} at the end", *shapes])
+
+
+def dims(shape):
+    return "×".join(map(str, shape))
+
+
+def print_report(r):
+    print(summary(r))
+    for header, rows in tables(r):
+        print(f"\n{markdown_table(header, rows)}")
+    print("\nTargets:")
+    for key, (bound, limit, why, source) in TARGETS.items():
+        print(f"  {key} {bound} {limit}: {why} ({source})")
+
+
+# -------------------------------------------------------------------- main
+
+def import_torch(disabled):
+    """PyTorch, or None when it is not installed or ``disabled``."""
+    with contextlib.suppress(ImportError):
+        return None if disabled else importlib.import_module("torch")
+
+
+def measure(cfg, args, torch):
+    rng = np.random.default_rng(0)
+    r = {"schema": 2, "mode": "quick" if args.quick else "full",
+         "created": datetime.datetime.now(datetime.UTC).isoformat("T", "seconds"),
+         "statistic": "best of repeats, each the mean over timeit.autorange's"
+         " calls" if cfg["number"] is None else "best of repeats",
+         "threads": args.threads, "batch": cfg["batch"],
+         "machine": machine(torch), "shapes": cfg["shapes"]}
+    with threads(max(args.threads), torch):
+        r["layers"] = layer_rows(cfg, torch, rng)
+        r["spatial_batchnorm"] = batchnorm_row(cfg, torch, rng)
+    r["train_step"] = step_rows(cfg, args.threads, torch, rng)
+    r["step_memory"] = step_memory(cfg, rng)
+    r["training_run"] = (None if args.no_training_run
+                         else training_run(cfg, max(args.threads), torch))
+    r["targets"] = check_targets(r)
+    r["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
+    return r
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true",
+                        help="tiny shapes and a tiny run: seconds, no meaning")
+    parser.add_argument("--no-torch", action="store_true",
+                        help="leave PyTorch out even when it is installed")
+    parser.add_argument("--no-training-run", action="store_true",
+                        help="skip notebook 05's training run (minutes)")
+    parser.add_argument("--threads", type=int, nargs="+", default=[1, 2],
+                        help="thread counts of the step; the rest runs at "
+                        "the largest (default: 1 2)")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT,
+                        help=f"JSON file to write (default {DEFAULT_OUT})")
+    parser.add_argument("--from-json", type=Path, metavar="PATH",
+                        help="report an earlier run's JSON; measure nothing")
+    return parser.parse_args(argv)
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--quick", action="store_true",
-                        help="tiny shapes, a few seconds (smoke test)")
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT,
-                        help=f"JSON file to write (default {DEFAULT_OUT})")
-    parser.add_argument("--no-torch", action="store_true",
-                        help="leave PyTorch out even if it is installed")
-    parser.add_argument("--update-rule", choices=("adam", "sgd"),
-                        default="adam",
-                        help="update rule of the training step (default adam)")
-    args = parser.parse_args(argv)
-
-    cfg = QUICK if args.quick else FULL
-    threads = thread_count()
-    torch = import_torch(threads, args.no_torch)
-    rng = np.random.default_rng(0)
-    started = time.perf_counter()
-    load_at_start = load_average()
-
-    layers = []
-    for label, spec in cfg["shapes"].items():
-        repeats = cfg["naive_repeats"][label]
-        layers += bench_conv(label, spec["conv"], repeats, cfg["budget"],
-                             torch, rng)
-        layers += bench_pool(label, spec["pool"], repeats, cfg["budget"],
-                             torch, rng)
-    norms = bench_spatial_batchnorm(cfg["norm"], cfg["budget"], torch, rng)
-    step = bench_step(cfg, args.update_rule, torch, rng)
-
-    result = {
-        "schema": 1,
-        "mode": "quick" if args.quick else "full",
-        "created": datetime.datetime.now(datetime.UTC)
-                   .isoformat(timespec="seconds"),
-        "dtype": np.dtype(DTYPE).name,
-        "statistic": "median",
-        "machine": {**machine_info(threads, torch),
-                    "load_average_start": load_at_start},
-        "shapes": describe_shapes(cfg),
-        "layers": layers,
-        "normalization": norms,
-        "train_step": step,
-    }
-    result["targets"] = check_targets(layers, step, norms, torch is not None)
-    result["seconds"] = time.perf_counter() - started
-
+    args = parse_args(argv)
+    if args.from_json:
+        result = json.loads(args.from_json.read_text(encoding="utf-8"))
+    else:
+        started = time.perf_counter()
+        result = measure(QUICK if args.quick else FULL, args,
+                         import_torch(args.no_torch))
+        result["seconds"] = time.perf_counter() - started
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(result, indent=1) + "\n",
+                            encoding="utf-8")
     print_report(result)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    print(f"\nwrote {args.out} ({result['seconds']:.0f} s)")
+    if not args.from_json:
+        print(f"\nwrote {args.out} ({result['seconds']:.0f} s)")
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    raise SystemExit(main())
