@@ -40,7 +40,7 @@ help:
 	@echo "make student    write the student edition to build/student/"
 	@echo "make student-lab  JupyterLab on the student edition (PORT, LAB_ARGS as for lab)"
 	@echo "make grade NB=path/to/notebook.ipynb   grade a filled-in notebook"
-	@echo "make bench      benchmark naive vs fast layers (and PyTorch if installed)"
+	@echo "make bench      benchmark naive, fast and PyTorch (several minutes)"
 	@echo "make clean      remove build/ (the student edition) and .pytest_cache"
 	@echo "make help       this list"
 
