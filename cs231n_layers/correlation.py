@@ -2,11 +2,9 @@
 # by tools/nbexport.py: do not edit. Edit the notebook's
 # `#| export correlation` cells, then run `make export`.
 """Single-channel 2-D cross-correlation and the output-size formula."""
-import numbers
-
 import numpy as np
 
-from cs231n_layers._validation import check_real_array
+from cs231n_layers._validation import check_int, check_real_array
 
 
 def _corr2d_inputs(X, K):
@@ -82,15 +80,7 @@ def _size_args(in_size, kernel_size, pad, stride):
     for name, value, minimum in (("in_size", in_size, 0),
                                  ("kernel_size", kernel_size, 1),
                                  ("pad", pad, 0), ("stride", stride, 1)):
-        if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-            raise TypeError(
-                f"conv_output_size: {name} must be an integer, got "
-                f"{type(value).__name__} {value!r}"
-            )
-        if value < minimum:
-            raise ValueError(
-                f"conv_output_size: {name} must be >= {minimum}, got {value}"
-            )
+        check_int(value, name, "conv_output_size", minimum)
 
 
 def conv_output_size(in_size, kernel_size, pad=0, stride=1):
